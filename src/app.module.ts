@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { ErrorEnvelopeFilter } from './common/filters/error-envelope.filter';
+import { appConfig } from './config/app.config';
+import { envFilePaths } from './config/env-files';
+import { validateEnv } from './config/env.validation';
+import { GreetModule } from './greet/greet.module';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  /**
+   * Built on demand rather than in the decorator: ConfigModule.forRoot reads and validates the
+   * environment when it is called, so awaiting it here lets a bad value reject app creation (and
+   * main.ts report it) instead of surfacing as an unhandled rejection at import time.
+   */
+  static async register(): Promise<DynamicModule> {
+    const config = await ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      envFilePath: envFilePaths(process.env),
+      validate: validateEnv,
+      load: [appConfig],
+    });
+    return {
+      module: AppModule,
+      imports: [config, GreetModule, HealthModule],
+      providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+    };
+  }
+}

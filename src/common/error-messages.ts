@@ -1,0 +1,22 @@
+/**
+ * Every message a client can see. Front ends display the `error` field of the envelope, so these
+ * strings are part of the API contract: change them only together with README and the e2e specs.
+ */
+export const ErrorMessages = {
+  missingBody: 'Missing request body',
+  malformedJson: 'Malformed JSON in request body',
+  bodyNotObject: 'Request body must be a JSON object',
+  payloadTooLarge: 'Payload too large',
+  unsupportedMediaType: 'Content-Type must be application/json',
+  unsupportedCharset: 'Unsupported charset in Content-Type',
+  unsupportedEncoding: 'Unsupported Content-Encoding',
+  badRequest: 'Bad request',
+  internal: 'Internal server error',
+  originNotAllowed: 'Origin not allowed',
+  missingField: (field: string) => `Missing required field: '${field}'`,
+  fieldNotString: (field: string) => `Field '${field}' must be a string`,
+  fieldEmpty: (field: string) => `Field '${field}' cannot be empty`,
+  fieldTooLong: (field: string, max: number) =>
+    `Field '${field}' must be at most ${max} characters`,
+  unsupportedLanguage: (lang: string) => `Invalid or unsupported language selection: '${lang}'`,
+} as const;

@@ -1,0 +1,59 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ErrorEnvelope } from '../error-envelope';
+import { ErrorMessages } from '../error-messages';
+
+/**
+ * Global: turns every exception — thrown by a handler, a pipe, a guard, the router's 404 or the
+ * body parser's 400/413 — into the same `{ statusCode, error }` envelope. Anything that is not an
+ * HttpException is a bug: it is logged with its stack and the client only sees a generic 500, so no
+ * stack trace or file path ever leaves the process.
+ */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ErrorEnvelopeFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
+    const envelope = this.toEnvelope(exception);
+    if (httpAdapter.isHeadersSent(response)) {
+      this.logger.error('Error after the response was sent', errorStack(exception));
+      httpAdapter.end(response);
+      return;
+    }
+    httpAdapter.reply(response, envelope, envelope.statusCode);
+  }
+
+  private toEnvelope(exception: unknown): ErrorEnvelope {
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      return { statusCode, error: messageOf(exception) };
+    }
+    this.logger.error(`Unhandled error: ${String(exception)}`, errorStack(exception));
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: ErrorMessages.internal };
+  }
+}
+
+/** Nest's own exceptions carry `{ message }` (a string, or a list from validation). */
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message) && typeof message[0] === 'string') return message[0];
+  return exception.message;
+}
+
+function errorStack(exception: unknown): string | undefined {
+  return exception instanceof Error ? exception.stack : undefined;
+}

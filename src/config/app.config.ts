@@ -1,0 +1,25 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { EnvReader, RawEnv } from './env-reader';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Parses the service-wide variables; problems go to the reader, defaults fill the gaps. */
+export function readAppEnv(reader: EnvReader) {
+  return {
+    nodeEnv: reader.oneOf('NODE_ENV', NODE_ENVS, 'development'),
+    host: reader.host('HOST', '0.0.0.0'),
+    port: reader.integer('PORT', 5000, 1, 65535),
+    bodyLimitBytes: reader.byteSize('BODY_LIMIT', '1mb'),
+  };
+}
+
+export function parseAppEnv(env: RawEnv) {
+  const reader = new EnvReader(env);
+  const config = readAppEnv(reader);
+  reader.done();
+  return config;
+}
+
+export const appConfig = registerAs('app', () => parseAppEnv(process.env));
+export type AppConfig = ConfigType<typeof appConfig>;

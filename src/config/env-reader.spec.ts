@@ -1,0 +1,57 @@
+import { ConfigValidationError } from './config-validation.error';
+import { EnvReader } from './env-reader';
+
+function problemsOf(run: (reader: EnvReader) => void): readonly string[] {
+  try {
+    const reader = new EnvReader({ PORT: 'x', LIMIT: '2mb', LIST: ' a, ,b ,', FLAG: 'yes' });
+    run(reader);
+    reader.done();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+}
+
+describe('EnvReader', () => {
+  it('uses the fallback for unset or blank variables', () => {
+    const reader = new EnvReader({ BLANK: '   ' });
+    expect(reader.integer('MISSING', 5000, 1, 65535)).toBe(5000);
+    expect(reader.integer('BLANK', 7, 1, 10)).toBe(7);
+    expect(reader.boolean('MISSING', false)).toBe(false);
+    expect(reader.byteSize('MISSING', '1mb')).toBe(1024 * 1024);
+    expect(reader.list('MISSING', ['d'])).toEqual(['d']);
+    expect(() => reader.done()).not.toThrow();
+  });
+
+  it('parses sizes in bytes, kb and mb', () => {
+    const reader = new EnvReader({ A: '512kb', B: '2mb', C: '1000', D: '1.5kb' });
+    expect(reader.byteSize('A', '1mb')).toBe(512 * 1024);
+    expect(reader.byteSize('B', '1mb')).toBe(2 * 1024 * 1024);
+    expect(reader.byteSize('C', '1mb')).toBe(1000);
+    expect(reader.byteSize('D', '1mb')).toBe(1536);
+  });
+
+  it('trims list elements and drops empty ones', () => {
+    expect(new EnvReader({ L: ' a, ,b ,' }).list('L', [])).toEqual(['a', 'b']);
+  });
+
+  it('collects every problem, each naming the variable and the value', () => {
+    expect(
+      problemsOf((reader) => {
+        reader.integer('PORT', 5000, 1, 65535);
+        reader.boolean('FLAG', false);
+      }),
+    ).toEqual([
+      'PORT must be an integer 1-65535, got "x"',
+      'FLAG must be "true" or "false", got "yes"',
+    ]);
+  });
+
+  it.each(['0x10', '1e3', '+5', '5 ', '٣'])('refuses %j as an integer', (value) => {
+    const reader = new EnvReader({ N: value });
+    reader.integer('N', 1, 0, 100_000);
+    if (value.trim() === '5') expect(() => reader.done()).not.toThrow();
+    else expect(() => reader.done()).toThrow(ConfigValidationError);
+  });
+});

@@ -1,0 +1,8 @@
+export class LanguageDto {
+  readonly code!: string;
+  readonly greeting!: string;
+}
+
+export class LanguagesResponseDto {
+  readonly languages!: LanguageDto[];
+}

@@ -1,0 +1,22 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { GreetRequestDto } from './dto/greet-request.dto';
+import { GreetResponseDto } from './dto/greet-response.dto';
+import { LanguagesResponseDto } from './dto/languages-response.dto';
+import { GreetService } from './greet.service';
+
+@Controller('greet')
+export class GreetController {
+  constructor(private readonly greetService: GreetService) {}
+
+  /** 200 rather than Nest's default 201: a greeting is computed, nothing is created. */
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  greet(@Body() request: GreetRequestDto): GreetResponseDto {
+    return this.greetService.greet(request);
+  }
+
+  @Get('languages')
+  languages(): LanguagesResponseDto {
+    return this.greetService.listLanguages();
+  }
+}
