@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ErrorEnvelopeFilter } from './common/filters/error-envelope.filter';
 import { appConfig } from './config/app.config';
 import { envFilePaths } from './config/env-files';
+import { CorsModule } from './cors/cors.module';
 import { validateEnv } from './config/env.validation';
 import { GreetModule } from './greet/greet.module';
 import { HealthModule } from './health/health.module';
@@ -25,7 +26,7 @@ export class AppModule {
     });
     return {
       module: AppModule,
-      imports: [config, GreetModule, HealthModule],
+      imports: [config, CorsModule, GreetModule, HealthModule],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }

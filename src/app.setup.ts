@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { bodyParserErrorMiddleware } from './common/middleware/body-parser-errors';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
+import { CorsMiddleware } from './cors/cors.middleware';
 
 /**
  * The one place the request pipeline is assembled; main.ts and the e2e specs both call it, so the
@@ -10,6 +11,9 @@ import { AppConfig, appConfig } from './config/app.config';
  */
 export function configureApp<T extends NestExpressApplication>(app: T): T {
   const { bodyLimitBytes } = app.get<AppConfig>(appConfig.KEY);
+  // First, so preflights and refused origins never reach the body parser or the router, and
+  // allowed origins get their headers on every response, errors included.
+  app.use(app.get(CorsMiddleware).handle);
   // strict: false lets `null`, numbers and strings parse, so they get "must be a JSON object"
   // instead of a misleading "Malformed JSON".
   app.useBodyParser('json', { limit: bodyLimitBytes, strict: false });

@@ -1,5 +1,6 @@
 import { ConfigType, registerAs } from '@nestjs/config';
-import { EnvReader, RawEnv } from './env-reader';
+import { EnvReader } from './env-reader';
+import { parseEnv } from './parse-env';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -14,12 +15,5 @@ export function readAppEnv(reader: EnvReader) {
   };
 }
 
-export function parseAppEnv(env: RawEnv) {
-  const reader = new EnvReader(env);
-  const config = readAppEnv(reader);
-  reader.done();
-  return config;
-}
-
-export const appConfig = registerAs('app', () => parseAppEnv(process.env));
+export const appConfig = registerAs('app', () => parseEnv(process.env, readAppEnv));
 export type AppConfig = ConfigType<typeof appConfig>;

@@ -1,5 +1,7 @@
+import { readCorsEnv } from '../cors/cors.config';
 import { readAppEnv } from './app.config';
-import { EnvReader, RawEnv } from './env-reader';
+import { RawEnv } from './env-reader';
+import { parseEnv } from './parse-env';
 
 /**
  * The `validate` hook of ConfigModule: runs every namespace's parser over the merged environment
@@ -7,8 +9,6 @@ import { EnvReader, RawEnv } from './env-reader';
  * once. The namespaces' factories later parse the same values again, knowing they are valid.
  */
 export function validateEnv(env: Record<string, unknown>): Record<string, unknown> {
-  const reader = new EnvReader(env as RawEnv);
-  readAppEnv(reader);
-  reader.done();
+  parseEnv(env as RawEnv, (reader) => readCorsEnv(reader, readAppEnv(reader).nodeEnv));
   return env;
 }

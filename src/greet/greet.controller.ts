@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { CorsPolicy } from '../cors/cors-policy.decorator';
 import { GreetRequestDto } from './dto/greet-request.dto';
 import { GreetResponseDto } from './dto/greet-response.dto';
 import { LanguagesResponseDto } from './dto/languages-response.dto';
@@ -15,6 +16,8 @@ export class GreetController {
     return this.greetService.greet(request);
   }
 
+  /** Public reference data: any origin may read it, without credentials. */
+  @CorsPolicy({ origins: '*' })
   @Get('languages')
   languages(): LanguagesResponseDto {
     return this.greetService.listLanguages();

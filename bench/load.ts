@@ -1,0 +1,65 @@
+import autocannon from 'autocannon';
+import { LOOPBACK } from './http-probe';
+import { Scenario } from './scenarios';
+
+export interface LoadOptions {
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+}
+
+export interface ScenarioResult {
+  requestsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMeanMs: number;
+  totalRequests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Responses per HTTP status, e.g. { "204": 81234 }. */
+  statusCounts: Record<string, number>;
+}
+
+function fire(port: number, scenario: Scenario, durationSec: number, connections: number) {
+  return autocannon({
+    url: `http://${LOOPBACK}:${port}${scenario.path}`,
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+    connections,
+    // One request in flight per connection, as browsers and HTTP/1.1 proxies send them.
+    pipelining: 1,
+    duration: durationSec,
+    timeout: 10,
+    title: scenario.id,
+  });
+}
+
+/**
+ * Loads one scenario after an unrecorded warm-up at the same concurrency, so the measured window
+ * sees JIT-compiled code and a settled heap rather than start-up costs.
+ */
+export async function runScenario(
+  port: number,
+  scenario: Scenario,
+  options: LoadOptions,
+): Promise<ScenarioResult> {
+  if (options.warmupSec > 0) await fire(port, scenario, options.warmupSec, options.connections);
+  const result = await fire(port, scenario, options.durationSec, options.connections);
+  const statusCounts: Record<string, number> = {};
+  for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
+    statusCounts[status] = count;
+  }
+  return {
+    requestsPerSec: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMeanMs: result.latency.average,
+    totalRequests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCounts,
+  };
+}

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trackChild } from './child-registry';
+import { CpuPinning, pinnedNodeCommand } from './cpu-pinning';
+import { LOOPBACK, probe } from './http-probe';
+import { REPO_ROOT, Target } from './targets';
+
+const OUTPUT_TAIL_CHARS = 4000;
+const STOP_GRACE_MS = 3000;
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly port: number;
+  /** Resolves with a description of how the process ended. */
+  readonly exited: Promise<string>;
+  hasExited(): boolean;
+  /** The end of what the server printed, for diagnosing a failed start. */
+  outputTail(): string;
+  stop(): Promise<void>;
+}
+
+export function startServer(target: Target, port: number, pinning: CpuPinning): ServerProcess {
+  const { command, args } = pinnedNodeCommand(pinning, [target.entry]);
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...target.env,
+      HOST: LOOPBACK,
+      PORT: String(port),
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
+  trackChild(child);
+
+  // Bounded so a chatty server cannot grow the runner's memory; read continuously so a full pipe
+  // never blocks the server mid-benchmark.
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  let done = false;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      done = true;
+      resolve(signal !== null ? `killed by ${signal}` : `exited with code ${code}`);
+    });
+  });
+
+  return {
+    pid: child.pid,
+    port,
+    exited,
+    hasExited: () => done,
+    outputTail: () => output.trim(),
+    stop: async () => {
+      if (done) return;
+      child.kill('SIGTERM');
+      const graceful = await Promise.race([exited, sleep(STOP_GRACE_MS, undefined)]);
+      if (graceful === undefined) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** Polls GET /health until it answers 200; resolves with the ms elapsed since `sinceMs`. */
+export async function waitUntilHealthy(
+  server: ServerProcess,
+  sinceMs: number,
+  timeoutMs = 30_000,
+): Promise<number> {
+  for (;;) {
+    if (server.hasExited()) {
+      throw new Error(`server ${await server.exited} before answering /health\n${server.outputTail()}`);
+    }
+    try {
+      const res = await probe(server.port, { method: 'GET', path: '/health', timeoutMs: 1000 });
+      if (res.status === 200) return performance.now() - sinceMs;
+    } catch {
+      // Not listening yet: connection refused is the expected answer while the server boots.
+    }
+    if (performance.now() - sinceMs > timeoutMs) {
+      throw new Error(`no 200 from /health within ${timeoutMs} ms\n${server.outputTail()}`);
+    }
+    await sleep(5);
+  }
+}

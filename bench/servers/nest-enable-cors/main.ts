@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from '../shared/cors-policy';
+import { HOST, portFromEnv } from '../shared/listen-address';
+import { AppModule } from './app.module';
+
+/**
+ * Reference and baseline of every ratio: the stock NestJS setup, `enableCors` with an origin list
+ * plus a global ValidationPipe. The service under test must beat this to justify its own layer.
+ */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  app.enableCors({
+    origin: [...ALLOWED_ORIGINS],
+    credentials: ALLOW_CREDENTIALS,
+    maxAge: MAX_AGE_SECONDS,
+  });
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+  await app.listen(portFromEnv(), HOST);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

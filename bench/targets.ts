@@ -1,0 +1,69 @@
+import { join, resolve } from 'node:path';
+import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from './servers/shared/cors-policy';
+
+/** bench/dist/ holds this file once compiled; the repository root is two levels up. */
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+const SERVERS_DIR = join(__dirname, 'servers');
+
+export type TargetName = 'service' | 'nest-enable-cors' | 'express-cors' | 'fastify-cors' | 'node-http';
+
+/** What a disallowed origin must get: the service refuses it, the references just omit CORS. */
+export type DisallowedExpectation = 'refused-403' | 'no-allow-origin';
+
+export interface Target {
+  name: TargetName;
+  description: string;
+  /** Compiled entry point, absolute. */
+  entry: string;
+  env: Record<string, string>;
+  disallowed: DisallowedExpectation;
+}
+
+/** Every ratio divides by this target's figure from the same run. */
+export const REFERENCE_TARGET: TargetName = 'nest-enable-cors';
+
+export const TARGETS: readonly Target[] = [
+  {
+    name: 'service',
+    description: 'the service under test (dist/main.js, its own CORS layer)',
+    entry: join(REPO_ROOT, 'dist', 'main.js'),
+    env: {
+      CORS_ALLOWED_ORIGINS: ALLOWED_ORIGINS.join(','),
+      CORS_ALLOW_CREDENTIALS: String(ALLOW_CREDENTIALS),
+      CORS_MAX_AGE: String(MAX_AGE_SECONDS),
+    },
+    disallowed: 'refused-403',
+  },
+  {
+    name: 'nest-enable-cors',
+    description: 'NestJS 12, app.enableCors + DTO/ValidationPipe (reference, 1.00×)',
+    entry: join(SERVERS_DIR, 'nest-enable-cors', 'main.js'),
+    env: {},
+    disallowed: 'no-allow-origin',
+  },
+  {
+    name: 'express-cors',
+    description: 'Express 5 + cors + express.json',
+    entry: join(SERVERS_DIR, 'express-cors.js'),
+    env: {},
+    disallowed: 'no-allow-origin',
+  },
+  {
+    name: 'fastify-cors',
+    description: 'Fastify 5 + @fastify/cors + JSON schema',
+    entry: join(SERVERS_DIR, 'fastify-cors.js'),
+    env: {},
+    disallowed: 'no-allow-origin',
+  },
+  {
+    name: 'node-http',
+    description: 'plain node:http, hand-written CORS (upper bound)',
+    entry: join(SERVERS_DIR, 'node-http.js'),
+    env: {},
+    disallowed: 'no-allow-origin',
+  },
+];
+
+export function isTargetName(name: string): name is TargetName {
+  return TARGETS.some((target) => target.name === name);
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
+
+/**
+ * The only place the CORS layer touches the HTTP objects. It uses node:http's request and
+ * response, which Express and Fastify both expose, so the module is not tied to Express.
+ */
+
+/** Fastify wraps node's request and response in `raw`; Express extends them. */
+export function nodeRequest(req: object): IncomingMessage {
+  return ('raw' in req ? req.raw : req) as IncomingMessage;
+}
+
+export function nodeResponse(res: object): ServerResponse {
+  return ('raw' in res ? res.raw : res) as ServerResponse;
+}
+
+/** For log lines: method and path, quoted and shortened. */
+export function describeRequest(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return `${req.method ?? '?'} ${quote(query < 0 ? url : url.slice(0, query))}`;
+}
+
+export function readCorsRequest(req: IncomingMessage): CorsRequest {
+  // headersDistinct keeps repeated Origin lines apart; req.headers would join them as "a, b".
+  return { origins: req.headersDistinct.origin, fetchSite: header(req, 'sec-fetch-site') };
+}
+
+/** A preflight is OPTIONS with both Origin and Access-Control-Request-Method; else undefined. */
+export function readPreflight(req: IncomingMessage): PreflightRequest | undefined {
+  if (req.method !== 'OPTIONS') return undefined;
+  const requestMethod = header(req, 'access-control-request-method');
+  if (requestMethod === undefined || req.headers.origin === undefined) return undefined;
+  return {
+    ...readCorsRequest(req),
+    requestMethod,
+    requestHeaders: header(req, 'access-control-request-headers'),
+  };
+}
+
+export function writeHeaders(res: ServerResponse, headers: HeaderList): void {
+  for (const [name, value] of headers) res.setHeader(name, value);
+}
+
+/** Removes what an earlier step wrote, so a refusal carries no Access-Control-* header. */
+export function clearCorsHeaders(res: ServerResponse): void {
+  for (const name of res.getHeaderNames()) {
+    if (name.startsWith('access-control-')) res.removeHeader(name);
+  }
+}
+
+export function endEmpty(res: ServerResponse, status: number, headers: HeaderList): void {
+  res.statusCode = status;
+  writeHeaders(res, headers);
+  res.setHeader('Content-Length', '0');
+  res.end();
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,126 @@
+import { CorsPolicyOptions } from './cors-policy.options';
+import {
+  buildAllowlist,
+  isLoopbackOrigin,
+  OriginAllowlist,
+  OriginEntry,
+  parseOriginEntry,
+  schemeOf,
+} from './origin-allowlist';
+
+/** The unvalidated settings, from the environment or from a `@CorsPolicy()`. */
+export interface RawCorsSettings {
+  /** `*`, a list of entries to validate, or an allowlist already validated (inherited). */
+  readonly origins: '*' | readonly string[] | OriginAllowlist;
+  readonly credentials: boolean;
+  readonly methods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  readonly exposedHeaders: readonly string[];
+  readonly maxAge: number;
+  readonly allowInsecureOrigins: boolean;
+}
+
+/** How each setting is named in messages: an env variable, or a decorator field. */
+export type SettingLabels = Readonly<
+  Record<
+    | 'origins'
+    | 'credentials'
+    | 'methods'
+    | 'allowedHeaders'
+    | 'exposedHeaders'
+    | 'allowInsecureOrigins',
+    string
+  >
+>;
+
+export interface ParsedCorsSettings {
+  readonly options: CorsPolicyOptions;
+  readonly problems: readonly string[];
+  readonly loopbackOrigins: readonly string[];
+}
+
+/** RFC 9110 token: what a method or a header name may contain. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Validates and compiles CORS settings. Every problem names the setting and the offending entry,
+ * so the same rules give clear startup errors for the env and for each decorated route.
+ */
+export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): ParsedCorsSettings {
+  const problems: string[] = [];
+  const entries: OriginEntry[] = [];
+  const origins = isAllowlist(raw.origins) && raw.origins.kind === 'any' ? '*' : raw.origins;
+
+  if (isAllowlist(origins)) {
+    // Inherited from the environment, where it was validated already.
+  } else if (origins === '*') {
+    if (raw.credentials) {
+      problems.push(
+        `${labels.origins}: "*" cannot be combined with ${labels.credentials}=true (browsers reject it); list the origins instead`,
+      );
+    }
+  } else if (origins.length === 0) {
+    problems.push(`${labels.origins}: must list at least one origin`);
+  } else {
+    for (const origin of origins) {
+      const result = parseOriginEntry(origin);
+      if (!result.ok) {
+        problems.push(`${labels.origins}: "${origin}" ${result.problem}`);
+        continue;
+      }
+      const insecure =
+        result.entry.kind === 'exact'
+          ? schemeOf(origin) === 'http' && !result.entry.loopback
+          : schemeOf(origin) === 'http';
+      if (insecure && raw.credentials && !raw.allowInsecureOrigins) {
+        problems.push(
+          `${labels.origins}: "${origin}" is plain http with ${labels.credentials}=true; use https or set ${labels.allowInsecureOrigins}=true`,
+        );
+        continue;
+      }
+      entries.push(result.entry);
+    }
+  }
+
+  problems.push(...tokenProblems(labels.methods, raw.methods, 'method'));
+  for (const method of raw.methods) {
+    if (TOKEN.test(method) && method !== method.toUpperCase()) {
+      problems.push(`${labels.methods}: "${method}" must be uppercase ("${method.toUpperCase()}")`);
+    }
+  }
+  problems.push(...tokenProblems(labels.allowedHeaders, raw.allowedHeaders, 'header name'));
+  problems.push(...tokenProblems(labels.exposedHeaders, raw.exposedHeaders, 'header name'));
+
+  return {
+    options: {
+      allowlist: isAllowlist(origins)
+        ? origins
+        : origins === '*'
+          ? { kind: 'any' }
+          : buildAllowlist(entries),
+      credentials: raw.credentials,
+      methods: unique(raw.methods),
+      allowedHeaders: unique(raw.allowedHeaders.map((name) => name.toLowerCase())),
+      exposedHeaders: unique(raw.exposedHeaders),
+      maxAge: raw.maxAge,
+    },
+    problems,
+    loopbackOrigins:
+      isAllowlist(origins) || origins === '*' ? [] : origins.filter(isLoopbackOrigin),
+  };
+}
+
+function isAllowlist(origins: RawCorsSettings['origins']): origins is OriginAllowlist {
+  return typeof origins === 'object' && 'kind' in origins;
+}
+
+function tokenProblems(label: string, values: readonly string[], what: string): string[] {
+  return values.flatMap((value) => {
+    if (value === '*') return [`${label}: "*" is not supported; list each ${what}`];
+    return TOKEN.test(value) ? [] : [`${label}: "${value}" is not a valid ${what}`];
+  });
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,137 @@
+import { CorsPolicyOptions } from './cors-policy.options';
+import { isOriginAllowed } from './origin-allowlist';
+
+export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
+
+/** The facts of a request the policy looks at, read by the HTTP shell. */
+export interface CorsRequest {
+  /** Every `Origin` field value; a browser sends exactly one. */
+  readonly origins: readonly string[] | undefined;
+  /** `Sec-Fetch-Site`, which only a browser sets and a page cannot forge. */
+  readonly fetchSite?: string;
+}
+
+export interface PreflightRequest extends CorsRequest {
+  readonly requestMethod: string;
+  readonly requestHeaders?: string;
+}
+
+export type CorsDecision =
+  /** Not a cross-origin read: no Origin, or the browser says same-origin. */
+  | { readonly kind: 'not-cors'; readonly headers: HeaderList }
+  | { readonly kind: 'allowed'; readonly headers: HeaderList }
+  | { readonly kind: 'refused'; readonly reason: string; readonly headers: HeaderList };
+
+/** Longer Access-Control-Request-Headers values are refused unread. */
+const MAX_REQUEST_HEADERS_LENGTH = 4096;
+
+const VARY_ORIGIN: HeaderList = [['Vary', 'Origin']];
+const VARY_PREFLIGHT: HeaderList = [
+  ['Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers'],
+];
+
+/**
+ * One compiled policy: every CORS decision and every CORS header comes from here, so a 200, a
+ * 400, a 403, a 404 and a 413 cannot disagree. Header values that do not depend on the request are
+ * computed once.
+ */
+export class CorsPolicy {
+  readonly isPublic: boolean;
+  private readonly methods: ReadonlySet<string>;
+  private readonly allowedHeaders: ReadonlySet<string>;
+  /** Headers of an allowed actual request, after Access-Control-Allow-Origin. */
+  private readonly actualHeaders: HeaderList;
+  /** Headers of an allowed preflight, after Access-Control-Allow-Origin. */
+  private readonly preflightHeaders: HeaderList;
+  private readonly notCorsHeaders: HeaderList;
+
+  constructor(readonly options: CorsPolicyOptions) {
+    this.isPublic = options.allowlist.kind === 'any';
+    this.methods = new Set(options.methods);
+    this.allowedHeaders = new Set(options.allowedHeaders);
+    const credentials: HeaderList = options.credentials
+      ? [['Access-Control-Allow-Credentials', 'true']]
+      : [];
+    const exposed: HeaderList =
+      options.exposedHeaders.length > 0
+        ? [['Access-Control-Expose-Headers', options.exposedHeaders.join(', ')]]
+        : [];
+    // With `*` the response is the same for every origin, so caches need no Vary: Origin.
+    this.notCorsHeaders = this.isPublic ? [] : VARY_ORIGIN;
+    this.actualHeaders = [...credentials, ...exposed, ...this.notCorsHeaders];
+    this.preflightHeaders = [
+      ['Access-Control-Allow-Methods', options.methods.join(', ')],
+      ...(options.allowedHeaders.length > 0
+        ? [['Access-Control-Allow-Headers', options.allowedHeaders.join(', ')] as const]
+        : []),
+      ['Access-Control-Max-Age', String(options.maxAge)],
+      ...credentials,
+      ...VARY_PREFLIGHT,
+    ];
+  }
+
+  /** An actual (non-preflight) request. */
+  decide(request: CorsRequest): CorsDecision {
+    if (request.origins === undefined || request.fetchSite === 'same-origin') {
+      return { kind: 'not-cors', headers: this.notCorsHeaders };
+    }
+    const origin = this.allowedOrigin(request.origins);
+    if (origin === undefined)
+      return this.refuse(describeOrigins(request.origins), this.notCorsHeaders);
+    return {
+      kind: 'allowed',
+      headers: [['Access-Control-Allow-Origin', origin], ...this.actualHeaders],
+    };
+  }
+
+  /** A preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+  decidePreflight(request: PreflightRequest): CorsDecision {
+    const origin = this.allowedOrigin(request.origins ?? []);
+    if (origin === undefined) {
+      return this.refuse(describeOrigins(request.origins ?? []), VARY_PREFLIGHT);
+    }
+    if (!this.methods.has(request.requestMethod)) {
+      return this.refuse(`method ${quote(request.requestMethod)} not allowed`, VARY_PREFLIGHT);
+    }
+    const headerProblem = this.findHeaderProblem(request.requestHeaders);
+    if (headerProblem !== undefined) return this.refuse(headerProblem, VARY_PREFLIGHT);
+    return {
+      kind: 'allowed',
+      headers: [['Access-Control-Allow-Origin', origin], ...this.preflightHeaders],
+    };
+  }
+
+  /** The Access-Control-Allow-Origin value, or undefined when refused. */
+  private allowedOrigin(origins: readonly string[]): string | undefined {
+    if (origins.length !== 1) return undefined;
+    const [origin] = origins;
+    if (origin === '' || origin === 'null') return undefined;
+    if (this.isPublic) return '*';
+    return isOriginAllowed(this.options.allowlist, origin) ? origin : undefined;
+  }
+
+  private findHeaderProblem(requestHeaders: string | undefined): string | undefined {
+    if (requestHeaders === undefined) return undefined;
+    if (requestHeaders.length > MAX_REQUEST_HEADERS_LENGTH) return 'request headers list too long';
+    for (const raw of requestHeaders.split(',')) {
+      const name = raw.trim().toLowerCase();
+      if (name !== '' && !this.allowedHeaders.has(name)) return `header ${quote(name)} not allowed`;
+    }
+    return undefined;
+  }
+
+  private refuse(reason: string, headers: HeaderList): CorsDecision {
+    return { kind: 'refused', reason, headers };
+  }
+}
+
+function describeOrigins(origins: readonly string[]): string {
+  if (origins.length === 0) return 'origin missing';
+  if (origins.length > 1) return `${origins.length} Origin header lines`;
+  return `origin ${quote(origins[0])} not allowed`;
+}
+
+/** Quoted and shortened, so hostile values cannot flood or forge log lines. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+}

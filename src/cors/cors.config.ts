@@ -1,0 +1,58 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { NodeEnv, readAppEnv } from '../config/app.config';
+import { EnvReader } from '../config/env-reader';
+import { parseEnv } from '../config/parse-env';
+import { parseCorsSettings, SettingLabels } from './cors-options.parser';
+
+export const CORS_ENV_DEFAULTS = {
+  origins: ['http://localhost:1234'],
+  methods: ['GET', 'HEAD', 'POST'],
+  allowedHeaders: ['Content-Type'],
+  maxAge: 60,
+} as const;
+
+const ENV_LABELS: SettingLabels = {
+  origins: 'CORS_ALLOWED_ORIGINS',
+  credentials: 'CORS_ALLOW_CREDENTIALS',
+  methods: 'CORS_ALLOWED_METHODS',
+  allowedHeaders: 'CORS_ALLOWED_HEADERS',
+  exposedHeaders: 'CORS_EXPOSED_HEADERS',
+  allowInsecureOrigins: 'CORS_ALLOW_INSECURE_ORIGINS',
+};
+
+/** Parses the CORS_* variables into the environment's default policy. */
+export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
+  const originsSet = reader.raw(ENV_LABELS.origins) !== undefined;
+  if (!originsSet && nodeEnv === 'production') {
+    reader.fail(
+      `${ENV_LABELS.origins} is required when NODE_ENV=production, got nothing (e.g. "https://app.example.com")`,
+    );
+  }
+  const origins = reader.list(ENV_LABELS.origins, CORS_ENV_DEFAULTS.origins);
+  const allowInsecureOrigins = reader.boolean(ENV_LABELS.allowInsecureOrigins, false);
+  const parsed = parseCorsSettings(
+    {
+      origins: origins.length === 1 && origins[0] === '*' ? '*' : origins,
+      credentials: reader.boolean(ENV_LABELS.credentials, false),
+      methods: reader.list(ENV_LABELS.methods, CORS_ENV_DEFAULTS.methods),
+      allowedHeaders: reader.list(ENV_LABELS.allowedHeaders, CORS_ENV_DEFAULTS.allowedHeaders),
+      exposedHeaders: reader.list(ENV_LABELS.exposedHeaders, []),
+      maxAge: reader.integer('CORS_MAX_AGE', CORS_ENV_DEFAULTS.maxAge, 0, 86400),
+      allowInsecureOrigins,
+    },
+    ENV_LABELS,
+  );
+  parsed.problems.forEach((problem) => reader.fail(problem));
+  const warnings =
+    nodeEnv === 'production'
+      ? parsed.loopbackOrigins.map(
+          (origin) => `${ENV_LABELS.origins}: "${origin}" is a loopback origin in production`,
+        )
+      : [];
+  return { policy: parsed.options, allowInsecureOrigins, warnings };
+}
+
+export const corsConfig = registerAs('cors', () =>
+  parseEnv(process.env, (reader) => readCorsEnv(reader, readAppEnv(reader).nodeEnv)),
+);
+export type CorsConfig = ConfigType<typeof corsConfig>;
