@@ -101,9 +101,9 @@ export class CorsRouteTable implements OnModuleInit {
         maxAge: route.maxAge ?? env.maxAge,
         allowInsecureOrigins: this.config.allowInsecureOrigins,
       },
-      decoratorLabels(where),
+      DECORATOR_LABELS,
     );
-    problems.push(...parsed.problems);
+    problems.push(...parsed.problems.map((problem) => `${where}: ${problem}`));
     if (route.maxAge !== undefined && (!Number.isInteger(route.maxAge) || route.maxAge < 0)) {
       problems.push(`${where}: maxAge must be an integer >= 0, got ${route.maxAge}`);
     }
@@ -136,13 +136,11 @@ function joinPaths(controllerPaths: unknown, methodPaths: unknown): string[] {
   );
 }
 
-function decoratorLabels(where: string): SettingLabels {
-  return {
-    origins: `${where}: origins`,
-    credentials: `${where}: credentials`,
-    methods: `${where}: methods`,
-    allowedHeaders: `${where}: allowedHeaders`,
-    exposedHeaders: `${where}: exposedHeaders`,
-    allowInsecureOrigins: `${where}: allowInsecureOrigins`,
-  };
-}
+const DECORATOR_LABELS: SettingLabels = {
+  origins: 'origins',
+  credentials: 'credentials',
+  methods: 'methods',
+  allowedHeaders: 'allowedHeaders',
+  exposedHeaders: 'exposedHeaders',
+  allowInsecureOrigins: 'CORS_ALLOW_INSECURE_ORIGINS',
+};

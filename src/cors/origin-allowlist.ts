@@ -15,7 +15,8 @@ export const MAX_ORIGIN_LENGTH = 326;
 /** Exactly one DNS label: what `*` stands for in `https://*.example.com`. */
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SCHEME_PREFIX = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-const REGEX_LOOKING = /[\\^$|()+{}]|\.\*|^\//;
+/** Regex syntax; `.*` only when not a whole label (`https://a.*.example.com` gets a better message). */
+const REGEX_LOOKING = /[\\^$|()+{}]|\.\*(?!\.)|^\//;
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443' };
 
 export type OriginEntry =

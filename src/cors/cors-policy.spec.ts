@@ -1,0 +1,159 @@
+import { CorsPolicy, HeaderList } from './cors-policy';
+import { CorsPolicyOptions } from './cors-policy.options';
+import { buildAllowlist, OriginEntry, parseOriginEntry } from './origin-allowlist';
+
+function policy(origins: string[] | '*', overrides: Partial<CorsPolicyOptions> = {}): CorsPolicy {
+  const entries =
+    origins === '*'
+      ? []
+      : origins.map((o) => (parseOriginEntry(o) as { entry: OriginEntry }).entry);
+  return new CorsPolicy({
+    allowlist: origins === '*' ? { kind: 'any' } : buildAllowlist(entries),
+    credentials: false,
+    methods: ['GET', 'HEAD', 'POST'],
+    allowedHeaders: ['content-type'],
+    exposedHeaders: [],
+    maxAge: 60,
+    ...overrides,
+  });
+}
+
+const headers = (list: HeaderList) => Object.fromEntries(list);
+const APP = 'https://app.example.com';
+
+describe('CorsPolicy.decide (actual requests)', () => {
+  it('no Origin: not CORS, Vary: Origin only', () => {
+    expect(policy([APP]).decide({ origins: undefined })).toEqual({
+      kind: 'not-cors',
+      headers: [['Vary', 'Origin']],
+    });
+  });
+
+  it('no Origin under `*`: no Vary needed', () => {
+    expect(policy('*').decide({ origins: undefined })).toEqual({ kind: 'not-cors', headers: [] });
+  });
+
+  it('Sec-Fetch-Site: same-origin is not CORS, whatever the Origin', () => {
+    const decision = policy([APP]).decide({
+      origins: ['https://api.example.com'],
+      fetchSite: 'same-origin',
+    });
+    expect(decision.kind).toBe('not-cors');
+  });
+
+  it('same-site or cross-site requests are still checked', () => {
+    for (const fetchSite of ['same-site', 'cross-site', 'none']) {
+      expect(policy([APP]).decide({ origins: ['https://evil.example'], fetchSite }).kind).toBe(
+        'refused',
+      );
+    }
+  });
+
+  it('an allowed origin gets itself back, Vary: Origin, and no credentials by default', () => {
+    const decision = policy([APP]).decide({ origins: [APP] });
+    expect(decision.kind).toBe('allowed');
+    expect(headers(decision.headers)).toEqual({
+      'Access-Control-Allow-Origin': APP,
+      Vary: 'Origin',
+    });
+  });
+
+  it('credentials and exposed headers when configured', () => {
+    const decision = policy([APP], {
+      credentials: true,
+      exposedHeaders: ['X-Request-Id', 'ETag'],
+    }).decide({
+      origins: [APP],
+    });
+    expect(headers(decision.headers)).toEqual({
+      'Access-Control-Allow-Origin': APP,
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': 'X-Request-Id, ETag',
+      Vary: 'Origin',
+    });
+  });
+
+  it('`*` answers `*` and never sends credentials', () => {
+    const decision = policy('*').decide({ origins: ['https://anyone.example'] });
+    expect(headers(decision.headers)).toEqual({ 'Access-Control-Allow-Origin': '*' });
+  });
+
+  it.each([
+    [['https://evil.example'], 'origin "https://evil.example" not allowed'],
+    [['null'], 'origin "null" not allowed'],
+    [[''], 'origin "" not allowed'],
+    [[APP, APP], '2 Origin header lines'],
+    [[APP, 'https://evil.example'], '2 Origin header lines'],
+    [[], 'origin missing'],
+  ])('refuses %j (%s) with Vary but no Access-Control-* header', (origins, reason) => {
+    const decision = policy([APP]).decide({ origins });
+    expect(decision).toEqual({ kind: 'refused', reason, headers: [['Vary', 'Origin']] });
+  });
+
+  it('refuses null, empty and repeated origins even under `*`', () => {
+    for (const origins of [['null'], [''], [APP, APP]]) {
+      expect(policy('*').decide({ origins }).kind).toBe('refused');
+    }
+  });
+
+  it('shortens hostile values in the reason', () => {
+    const decision = policy([APP]).decide({ origins: [`https://${'a'.repeat(10_000)}`] });
+    expect(decision.kind === 'refused' && decision.reason.length).toBeLessThan(150);
+  });
+});
+
+describe('CorsPolicy.decidePreflight', () => {
+  const preflight = { origins: [APP], requestMethod: 'POST', requestHeaders: 'content-type' };
+
+  it('answers an allowed preflight with every header', () => {
+    const decision = policy([APP], { credentials: true }).decidePreflight(preflight);
+    expect(decision.kind).toBe('allowed');
+    expect(headers(decision.headers)).toEqual({
+      'Access-Control-Allow-Origin': APP,
+      'Access-Control-Allow-Methods': 'GET, HEAD, POST',
+      'Access-Control-Allow-Headers': 'content-type',
+      'Access-Control-Max-Age': '60',
+      'Access-Control-Allow-Credentials': 'true',
+      Vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+    });
+  });
+
+  it('compares requested header names case-insensitively and accepts several', () => {
+    const p = policy([APP], { allowedHeaders: ['content-type', 'x-request-id'] });
+    expect(
+      p.decidePreflight({ ...preflight, requestHeaders: 'Content-Type, X-Request-ID' }).kind,
+    ).toBe('allowed');
+    expect(
+      p.decidePreflight({ ...preflight, requestHeaders: 'content-type,x-request-id' }).kind,
+    ).toBe('allowed');
+    expect(p.decidePreflight({ ...preflight, requestHeaders: undefined }).kind).toBe('allowed');
+  });
+
+  it('sends Max-Age 0 when configured', () => {
+    const decision = policy([APP], { maxAge: 0 }).decidePreflight(preflight);
+    expect(headers(decision.headers)['Access-Control-Max-Age']).toBe('0');
+  });
+
+  it.each([
+    [{ origins: ['https://evil.example'] }, 'origin "https://evil.example" not allowed'],
+    [{ origins: ['null'] }, 'origin "null" not allowed'],
+    [{ requestMethod: 'DELETE' }, 'method "DELETE" not allowed'],
+    [{ requestMethod: 'post' }, 'method "post" not allowed'],
+    [{ requestHeaders: 'content-type, x-secret' }, 'header "x-secret" not allowed'],
+    [{ requestHeaders: 'x'.repeat(5000) }, 'request headers list too long'],
+  ])('refuses %j: %s', (change, reason) => {
+    const decision = policy([APP]).decidePreflight({ ...preflight, ...change });
+    expect(decision.kind).toBe('refused');
+    expect(decision.kind === 'refused' && decision.reason).toBe(reason);
+    expect(decision.headers.some(([name]) => name.startsWith('Access-Control-'))).toBe(false);
+  });
+
+  it('a public policy still checks method and headers', () => {
+    expect(policy('*').decidePreflight({ ...preflight, origins: ['https://x.example'] }).kind).toBe(
+      'allowed',
+    );
+    expect(policy('*').decidePreflight({ ...preflight, requestMethod: 'PUT' }).kind).toBe(
+      'refused',
+    );
+  });
+});

@@ -1,0 +1,186 @@
+import { Controller, ExecutionContext, Get, Logger, Post } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { parseEnv } from '../config/parse-env';
+import { CorsConfig, readCorsEnv } from './cors.config';
+import { CorsForbiddenException } from './cors-forbidden.exception';
+import { CorsGuard } from './cors.guard';
+import { CorsPolicy } from './cors-policy.decorator';
+import { CorsRouteTable } from './cors-route-table';
+
+@CorsPolicy({ origins: ['https://admin.example.com'] })
+@Controller('admin')
+class AdminController {
+  @Get('stats')
+  stats(): void {}
+
+  @CorsPolicy({ origins: '*' })
+  @Get('public')
+  publicInfo(): void {}
+}
+
+@Controller('plain')
+class PlainController {
+  @Post()
+  create(): void {}
+}
+
+function buildTable(controllers: Array<new () => object>, env: Record<string, string> = {}) {
+  const config: CorsConfig = parseEnv(env, (reader) => readCorsEnv(reader, 'test'));
+  const discovery = {
+    getControllers: () => controllers.map((metatype) => ({ metatype })),
+  } as unknown as DiscoveryService;
+  const table = new CorsRouteTable(config, discovery, new MetadataScanner(), new Reflector());
+  table.onModuleInit();
+  return table;
+}
+
+interface FakeResponse {
+  headers: Map<string, string>;
+  getHeaderNames(): string[];
+  removeHeader(name: string): void;
+}
+
+function context(
+  controller: new () => object,
+  handler: string,
+  headers: Record<string, string>,
+  response: FakeResponse = fakeResponse(),
+): ExecutionContext {
+  const req = {
+    method: 'GET',
+    url: '/x',
+    headers,
+    headersDistinct: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+  };
+  return {
+    getType: () => 'http',
+    getHandler: () => (controller.prototype as Record<string, () => void>)[handler],
+    getClass: () => controller,
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => response }),
+  } as unknown as ExecutionContext;
+}
+
+function fakeResponse(initial: Record<string, string> = {}): FakeResponse {
+  const headers = new Map(Object.entries(initial));
+  return {
+    headers,
+    getHeaderNames: () => [...headers.keys()],
+    removeHeader: (name) => headers.delete(name),
+  };
+}
+
+describe('CorsGuard', () => {
+  const table = buildTable([AdminController, PlainController]);
+  const guard = new CorsGuard(new Reflector(), table);
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+  afterAll(() => jest.restoreAllMocks());
+
+  it('lets requests without an Origin through', () => {
+    expect(guard.canActivate(context(AdminController, 'stats', {}))).toBe(true);
+  });
+
+  it('uses the controller policy over the environment', () => {
+    expect(
+      guard.canActivate(context(AdminController, 'stats', { origin: 'https://admin.example.com' })),
+    ).toBe(true);
+    expect(() =>
+      guard.canActivate(context(AdminController, 'stats', { origin: 'http://localhost:1234' })),
+    ).toThrow(CorsForbiddenException);
+  });
+
+  it('uses the route policy over the controller policy', () => {
+    expect(
+      guard.canActivate(
+        context(AdminController, 'publicInfo', { origin: 'https://anyone.example' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('falls back to the environment policy', () => {
+    expect(
+      guard.canActivate(context(PlainController, 'create', { origin: 'http://localhost:1234' })),
+    ).toBe(true);
+    expect(() =>
+      guard.canActivate(
+        context(PlainController, 'create', { origin: 'https://admin.example.com' }),
+      ),
+    ).toThrow(CorsForbiddenException);
+  });
+
+  it('strips Access-Control-* headers written earlier when it refuses', () => {
+    const response = fakeResponse({
+      'access-control-allow-origin': 'http://localhost:1234',
+      vary: 'Origin',
+    });
+    expect(() =>
+      guard.canActivate(
+        context(AdminController, 'stats', { origin: 'http://localhost:1234' }, response),
+      ),
+    ).toThrow(CorsForbiddenException);
+    expect([...response.headers.keys()]).toEqual(['vary']);
+  });
+
+  it('ignores non-HTTP contexts', () => {
+    const rpc = { getType: () => 'rpc' } as unknown as ExecutionContext;
+    expect(guard.canActivate(rpc)).toBe(true);
+  });
+});
+
+describe('CorsRouteTable', () => {
+  const table = buildTable([AdminController, PlainController]);
+  const origin = (o: string) => ({ origins: [o] });
+
+  it('finds a route policy before routing, like Express: case-insensitive, optional trailing slash, query ignored', () => {
+    for (const url of ['/admin/public', '/ADMIN/Public', '/admin/public/', '/admin/public?x=1']) {
+      expect(table.forRequest('GET', url).isPublic).toBe(true);
+    }
+    expect(table.forRequest('HEAD', '/admin/public').isPublic).toBe(true);
+  });
+
+  it('distinguishes methods and falls back to the environment for unknown routes', () => {
+    expect(table.forRequest('POST', '/admin/public')).toBe(table.defaultPolicy);
+    expect(table.forRequest('GET', '/nope')).toBe(table.defaultPolicy);
+    expect(
+      table.forRequest('GET', '/admin/stats').decide(origin('https://admin.example.com')).kind,
+    ).toBe('allowed');
+    expect(
+      table.forRequest('POST', '/plain').decide(origin('https://admin.example.com')).kind,
+    ).toBe('refused');
+  });
+
+  it('refuses a bad decorator at startup, naming the route', () => {
+    @Controller('bad')
+    class BadController {
+      @CorsPolicy({ origins: ['https://ok.example.com/', 'null'] })
+      @Get()
+      get(): void {}
+
+      @CorsPolicy({ origins: '*', credentials: true })
+      @Get('star')
+      star(): void {}
+    }
+    expect(() => buildTable([BadController])).toThrow(
+      [
+        '@CorsPolicy on BadController.get: origins: "https://ok.example.com/" must not end with "/"',
+        '@CorsPolicy on BadController.get: origins: "null" is never allowed: sandboxed iframes, file: pages and redirects all send "null"',
+        '@CorsPolicy on BadController.star: origins: "*" cannot be combined with credentials=true (browsers reject it); list the origins instead',
+      ].join('\n'),
+    );
+  });
+
+  it('a decorator without origins keeps the env allowlist but may change other settings', () => {
+    @Controller('tuned')
+    class TunedController {
+      @CorsPolicy({ maxAge: 5, credentials: true })
+      @Post()
+      post(): void {}
+    }
+    const tuned = buildTable([TunedController]);
+    const policy = tuned.forRequest('POST', '/tuned');
+    expect(policy.decide(origin('http://localhost:1234')).headers).toContainEqual([
+      'Access-Control-Allow-Credentials',
+      'true',
+    ]);
+    expect(policy.decide(origin('https://evil.example')).kind).toBe('refused');
+  });
+});
