@@ -38,14 +38,16 @@ async function loadTarget(
     }
     for (const scenario of SCENARIOS) {
       progress(`  ${scenario.label}`);
-      result.scenarios[scenario.id] = await runScenario(port, scenario, options);
+      result.scenarios[scenario.id] = await runScenario(server, scenario, options);
       if (server.hasExited()) {
         throw new Error(`server ${await server.exited} during load\n${server.outputTail()}`);
       }
     }
     result.outcome = 'measured';
   } finally {
-    result.peakRssMb = result.outcome === 'measured' ? sampler.stop() : (sampler.stop(), undefined);
+    // Only a fully loaded run has a comparable peak; an idle or crashed one would flatter.
+    const peakRssMb = sampler.stop();
+    if (result.outcome === 'measured') result.peakRssMb = peakRssMb;
     await server.stop();
   }
 }

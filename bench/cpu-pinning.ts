@@ -47,7 +47,11 @@ export function pinRunnerAndPlanServers(): CpuPinning {
   execFileSync(TASKSET, ['-a', '-c', '-p', String(loadCpu), String(process.pid)], {
     stdio: 'ignore',
   });
-  return { loadCpu, serverCpu, note: `server on CPU ${serverCpu}, load generator on CPU ${loadCpu}` };
+  return {
+    loadCpu,
+    serverCpu,
+    note: `server on CPU ${serverCpu}, load generator on CPU ${loadCpu}`,
+  };
 }
 
 /** The command line that starts `node <args>` on the server core when pinning is on. */

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { LOOPBACK } from './http-probe';
+import { readCpuSeconds } from './proc-stats';
 import { Scenario } from './scenarios';
 
 export interface LoadOptions {
@@ -19,9 +20,19 @@ export interface ScenarioResult {
   timeouts: number;
   /** Responses per HTTP status, e.g. { "204": 81234 }. */
   statusCounts: Record<string, number>;
+  /**
+   * The server's CPU use over the measured window, in % of one core. Well under 100 means the
+   * server was waiting for requests: the load generator, not the server, set the pace.
+   */
+  serverCpuPercent?: number;
 }
 
-function fire(port: number, scenario: Scenario, durationSec: number, connections: number) {
+function fire(
+  port: number,
+  scenario: Scenario,
+  durationSec: number,
+  connections: number,
+): autocannon.Instance {
   return autocannon({
     url: `http://${LOOPBACK}:${port}${scenario.path}`,
     method: scenario.method,
@@ -41,12 +52,17 @@ function fire(port: number, scenario: Scenario, durationSec: number, connections
  * sees JIT-compiled code and a settled heap rather than start-up costs.
  */
 export async function runScenario(
-  port: number,
+  server: { port: number; pid: number },
   scenario: Scenario,
   options: LoadOptions,
 ): Promise<ScenarioResult> {
+  const { port, pid } = server;
   if (options.warmupSec > 0) await fire(port, scenario, options.warmupSec, options.connections);
+  const cpuBefore = readCpuSeconds(pid);
+  const startedAt = performance.now();
   const result = await fire(port, scenario, options.durationSec, options.connections);
+  const elapsedSec = (performance.now() - startedAt) / 1000;
+  const cpuAfter = readCpuSeconds(pid);
   const statusCounts: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
     statusCounts[status] = count;
@@ -61,5 +77,9 @@ export async function runScenario(
     errors: result.errors,
     timeouts: result.timeouts,
     statusCounts,
+    serverCpuPercent:
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : (100 * (cpuAfter - cpuBefore)) / elapsedSec,
   };
 }

@@ -29,11 +29,7 @@ function corsHeadersOf(headers: IncomingHttpHeaders): Record<string, string> {
 }
 
 /** What each answer must look like; each returned string is one way it falls short. */
-function problemsWith(
-  name: CheckOutcome['name'],
-  res: ProbeResponse,
-  target: Target,
-): string[] {
+function problemsWith(name: CheckOutcome['name'], res: ProbeResponse, target: Target): string[] {
   const cors = corsHeadersOf(res.headers);
   const allowOrigin = cors['access-control-allow-origin'];
   const problems: string[] = [];
@@ -49,7 +45,8 @@ function problemsWith(
     case 'health': {
       const body = parseJson(res.body);
       const ok = typeof body === 'object' && body !== null && 'status' in body;
-      if (res.status !== 200 || !ok || body.status !== 'ok') problems.push('expected 200 {"status":"ok"}');
+      if (res.status !== 200 || !ok || body.status !== 'ok')
+        problems.push('expected 200 {"status":"ok"}');
       break;
     }
     case 'allowed': {
@@ -84,10 +81,7 @@ async function check(
   target: Target,
 ): Promise<CheckOutcome> {
   try {
-    const res = await probe(
-      port,
-      scenario ?? { method: 'GET', path: '/health', headers: {} },
-    );
+    const res = await probe(port, scenario ?? { method: 'GET', path: '/health', headers: {} });
     const problems = problemsWith(name, res, target);
     return {
       name,

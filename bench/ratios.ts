@@ -8,7 +8,10 @@ function ratio(value: number | undefined, reference: number | undefined): number
 export function ratiosAgainst(target: TargetResult, reference: TargetResult | undefined): Ratios {
   const ref = reference?.outcome === 'measured' ? reference : undefined;
   return {
-    allowedRps: ratio(target.scenarios.allowed?.requestsPerSec, ref?.scenarios.allowed?.requestsPerSec),
+    allowedRps: ratio(
+      target.scenarios.allowed?.requestsPerSec,
+      ref?.scenarios.allowed?.requestsPerSec,
+    ),
     allowedP99: ratio(target.scenarios.allowed?.latencyP99Ms, ref?.scenarios.allowed?.latencyP99Ms),
     preflightRps: ratio(
       target.scenarios.preflight?.requestsPerSec,
@@ -27,17 +30,43 @@ export function ratiosAgainst(target: TargetResult, reference: TargetResult | un
 export interface Bar {
   ratio: keyof Ratios;
   label: string;
+  /** How the bar is named in a table heading, where the scenario is already given. */
+  short: string;
   comparison: '≥' | '≤';
   threshold: number;
 }
 
 export const SERVICE_BARS: readonly Bar[] = [
-  { ratio: 'allowedRps', label: '(a) allowed POST throughput', comparison: '≥', threshold: 1.0 },
-  { ratio: 'allowedP99', label: '(a) allowed POST p99 latency', comparison: '≤', threshold: 1.0 },
-  { ratio: 'preflightRps', label: '(b) preflight throughput', comparison: '≥', threshold: 1.3 },
-  { ratio: 'disallowedRps', label: '(c) disallowed POST throughput', comparison: '≥', threshold: 1.5 },
-  { ratio: 'peakRss', label: 'peak RSS', comparison: '≤', threshold: 1.0 },
-  { ratio: 'coldStart', label: 'cold start', comparison: '≤', threshold: 1.2 },
+  {
+    ratio: 'allowedRps',
+    label: '(a) allowed POST throughput',
+    short: 'req/s',
+    comparison: '≥',
+    threshold: 1.0,
+  },
+  {
+    ratio: 'allowedP99',
+    label: '(a) allowed POST p99 latency',
+    short: 'p99',
+    comparison: '≤',
+    threshold: 1.0,
+  },
+  {
+    ratio: 'preflightRps',
+    label: '(b) preflight throughput',
+    short: 'req/s',
+    comparison: '≥',
+    threshold: 1.3,
+  },
+  {
+    ratio: 'disallowedRps',
+    label: '(c) disallowed POST throughput',
+    short: 'req/s',
+    comparison: '≥',
+    threshold: 1.5,
+  },
+  { ratio: 'peakRss', label: 'peak RSS', short: 'peak RSS', comparison: '≤', threshold: 1.0 },
+  { ratio: 'coldStart', label: 'cold start', short: 'cold start', comparison: '≤', threshold: 1.2 },
 ];
 
 export function barMet(bar: Bar, value: number | undefined): boolean | undefined {

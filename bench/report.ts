@@ -2,7 +2,7 @@ import { Bar, SERVICE_BARS, barMet } from './ratios';
 import { CheckOutcome } from './prechecks';
 import { Ratios, RunReport, TargetResult } from './results-model';
 import { SCENARIOS, ScenarioId } from './scenarios';
-import { formatTable } from './text-table';
+import { Align, formatTable } from './text-table';
 
 type ReportedTarget = RunReport['targets'][number];
 
@@ -19,9 +19,8 @@ function barText(bar: Bar): string {
 }
 
 function barsFor(...keys: (keyof Ratios)[]): string {
-  return SERVICE_BARS.filter((bar) => keys.includes(bar.ratio))
-    .map((bar) => `${bar.label.replace(/^\([abc]\) /, '')} ${barText(bar)}`)
-    .join(', ');
+  const bars = SERVICE_BARS.filter((bar) => keys.includes(bar.ratio));
+  return bars.map((bar) => `${bar.short} ${barText(bar)}`).join(', ');
 }
 
 /** Why a target has no figures, shown in place of them. */
@@ -30,20 +29,19 @@ function missingReason(target: TargetResult): string {
   return `not loaded: ${target.error?.split('\n', 1)[0] ?? 'failed'}`;
 }
 
+function corsSummary(check: CheckOutcome): string {
+  if (check.name !== 'disallowed') {
+    return 'access-control-allow-origin' in check.corsHeaders ? 'ACAO' : 'no ACAO';
+  }
+  const names = Object.keys(check.corsHeaders).map((h) => h.replace('access-control-', ''));
+  return names.length === 0 ? 'no ACA-*' : `ACA-{${names.join(',')}}`;
+}
+
 function checkCell(check: CheckOutcome | undefined): string {
   if (check === undefined) return DASH;
   const status = check.status === undefined ? 'ERR' : String(check.status);
-  if (check.name === 'health') return check.passed ? status : `${status} ✗`;
-  const headers = Object.keys(check.corsHeaders).map((h) => h.replace('access-control-', ''));
-  const cors =
-    check.name === 'disallowed'
-      ? headers.length === 0
-        ? 'no ACA-*'
-        : `ACA-{${headers.join(',')}}`
-      : 'access-control-allow-origin' in check.corsHeaders
-        ? 'ACAO'
-        : 'no ACAO';
-  return `${status} ${cors}${check.passed ? '' : ' ✗'}`;
+  const text = check.name === 'health' ? status : `${status} ${corsSummary(check)}`;
+  return check.passed ? text : `${text} ✗`;
 }
 
 function precheckSection(targets: ReportedTarget[]): string {
@@ -66,11 +64,11 @@ function precheckSection(targets: ReportedTarget[]): string {
     ...(t.error !== undefined ? [`  ${t.name}: ${t.error}`] : []),
   ]);
   return [
-    'Pre-checks (status; ACAO = Access-Control-Allow-Origin granted; ACA-* = CORS headers present)',
+    'Pre-checks (status; ACAO = Access-Control-Allow-Origin granted; ACA-* = CORS headers sent)',
     formatTable(
       ['target', 'health', '(a) allowed', '(b) preflight', '(c) disallowed', 'verdict'],
       rows,
-      ['left', 'left', 'left', 'left', 'left', 'left'],
+      Array<Align>(6).fill('left'),
     ),
     ...(problems.length > 0 ? ['Problems:', ...problems] : []),
   ].join('\n');
@@ -82,34 +80,65 @@ const RPS_RATIO: Record<ScenarioId, keyof Ratios> = {
   disallowed: 'disallowedRps',
 };
 
+interface Column {
+  header: string;
+  align: Align;
+  cell: (target: ReportedTarget, id: ScenarioId) => string;
+}
+
+function scenarioColumns(id: ScenarioId): Column[] {
+  const result = (t: ReportedTarget) => t.scenarios[id];
+  const columns: (Column | undefined)[] = [
+    {
+      header: 'req/s',
+      align: 'right',
+      cell: (t) => integer.format(result(t)?.requestsPerSec ?? 0),
+    },
+    { header: '×ref', align: 'right', cell: (t) => times(t.ratios[RPS_RATIO[id]]) },
+    { header: 'p50 ms', align: 'right', cell: (t) => decimal.format(result(t)?.latencyP50Ms ?? 0) },
+    { header: 'p99 ms', align: 'right', cell: (t) => decimal.format(result(t)?.latencyP99Ms ?? 0) },
+    id === 'allowed'
+      ? { header: 'p99 ×ref', align: 'right', cell: (t) => times(t.ratios.allowedP99) }
+      : undefined,
+    { header: 'non-2xx', align: 'right', cell: (t) => integer.format(result(t)?.non2xx ?? 0) },
+    { header: 'errors', align: 'right', cell: (t) => integer.format(result(t)?.errors ?? 0) },
+    {
+      header: 'srv CPU',
+      align: 'right',
+      cell: (t) => {
+        const cpu = result(t)?.serverCpuPercent;
+        return cpu === undefined ? DASH : `${integer.format(cpu)}%`;
+      },
+    },
+    {
+      header: 'statuses',
+      align: 'left',
+      cell: (t) => {
+        const counts = Object.entries(result(t)?.statusCounts ?? {});
+        return counts.length === 1
+          ? counts[0][0]
+          : counts.map(([status, count]) => `${status}×${count}`).join(' ');
+      },
+    },
+  ];
+  return columns.filter((column) => column !== undefined);
+}
+
 function scenarioSection(targets: ReportedTarget[], id: ScenarioId): string {
-  const scenario = SCENARIOS.find((s) => s.id === id);
-  const rows = targets.map((t) => {
-    const result = t.scenarios[id];
-    if (result === undefined) return [t.name, missingReason(t)];
-    const statuses = Object.entries(result.statusCounts)
-      .map(([status, count]) => (Object.keys(result.statusCounts).length > 1 ? `${status}×${count}` : status))
-      .join(' ');
-    return [
-      t.name,
-      integer.format(result.requestsPerSec),
-      times(t.ratios[RPS_RATIO[id]]),
-      decimal.format(result.latencyP50Ms),
-      decimal.format(result.latencyP99Ms),
-      id === 'allowed' ? times(t.ratios.allowedP99) : '',
-      integer.format(result.non2xx),
-      integer.format(result.errors),
-      statuses,
-    ];
-  });
+  const label = SCENARIOS.find((s) => s.id === id)?.label ?? id;
+  const columns = scenarioColumns(id);
+  const rows = targets.map((t) =>
+    t.scenarios[id] === undefined
+      ? [t.name, missingReason(t)]
+      : [t.name, ...columns.map((column) => column.cell(t, id))],
+  );
   const bars = id === 'allowed' ? barsFor('allowedRps', 'allowedP99') : barsFor(RPS_RATIO[id]);
   return [
-    `${scenario?.label ?? id} — service bar: ${bars}`,
-    formatTable(
-      ['target', 'req/s', '×ref', 'p50 ms', 'p99 ms', id === 'allowed' ? 'p99 ×ref' : '', 'non-2xx', 'errors', 'statuses'],
-      rows,
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
-    ),
+    `${label} — service bar: ${bars}`,
+    formatTable(['target', ...columns.map((c) => c.header)], rows, [
+      'left',
+      ...columns.map((c) => c.align),
+    ]),
   ].join('\n');
 }
 
@@ -127,7 +156,7 @@ function resourceSection(targets: ReportedTarget[], coldStarts: number): string 
   return [
     `Memory and start-up — service bar: ${barsFor('peakRss', 'coldStart')}`,
     formatTable(
-      ['target', 'peak RSS MiB', '×ref', 'cold start ms', '×ref', `each of ${coldStarts} starts (ms)`],
+      ['target', 'peak RSS MiB', '×ref', 'cold start ms', '×ref', `each of ${coldStarts} (ms)`],
       rows,
       ['left', 'right', 'right', 'right', 'right', 'left'],
     ),
@@ -139,11 +168,12 @@ function barSection(service: ReportedTarget | undefined): string {
   const rows = SERVICE_BARS.map((bar) => {
     const value = service.ratios[bar.ratio];
     const met = barMet(bar, value);
-    return [bar.label, times(value), barText(bar), met === undefined ? 'no figure' : met ? 'met' : 'NOT met'];
+    const reading = met === undefined ? 'no figure' : met ? 'met' : 'not met';
+    return [bar.label, times(value), barText(bar), reading];
   });
   return [
-    'Service against its bars (×ref; informational, not asserted)',
-    formatTable(['figure', 'service', 'bar', ''], rows, ['left', 'right', 'right', 'left']),
+    'Service against its bars (ratios to the reference; informational, not asserted)',
+    formatTable(['figure', 'service', 'bar', 'reading'], rows, ['left', 'right', 'right', 'left']),
   ].join('\n');
 }
 
@@ -152,9 +182,12 @@ export function formatReport(report: RunReport): string {
   const service = report.targets.find((t) => t.name === 'service');
   const hasReference = report.targets.some((t) => t.name === report.reference);
   return [
-    `${options.connections} connections, ${options.durationSec} s per scenario after ${options.warmupSec} s warm-up; ${pinning.note}`,
-    `node ${report.node} on ${report.cpu}; service build: ${report.build}; ×ref = ratio to ${report.reference} in this run` +
-      (hasReference ? '' : ` (not in --targets, so no ratios)`),
+    `${options.connections} connections, ${options.durationSec} s per scenario after ` +
+      `${options.warmupSec} s warm-up; ${pinning.note}`,
+    `node ${report.node} on ${report.cpu}; service build: ${report.build}; ` +
+      `×ref = ratio to ${report.reference} in this run` +
+      (hasReference ? '' : ' (not in --targets, so no ratios)'),
+    'srv CPU = server CPU in % of one core; well under 100% means the load generator set the pace',
     '',
     precheckSection(report.targets),
     '',

@@ -1,16 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readStatusKb } from './proc-stats';
 
 const SAMPLE_INTERVAL_MS = 100;
-
-function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Tracks a server's peak resident memory. VmHWM is the kernel's own high-water mark, so it catches

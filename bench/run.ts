@@ -39,7 +39,15 @@ async function prepareService(
 }
 
 async function main(): Promise<number> {
-  const options = parseCliOptions(process.argv.slice(2));
+  let options: CliOptions | undefined;
+  try {
+    options = parseCliOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
+    );
+    return 2;
+  }
   if (options === undefined) {
     say(USAGE);
     return 0;
@@ -84,8 +92,9 @@ main().then(
   },
   (error: unknown) => {
     killAllChildrenNow();
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.stderr.write(USAGE);
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -78,7 +78,9 @@ export async function waitUntilHealthy(
 ): Promise<number> {
   for (;;) {
     if (server.hasExited()) {
-      throw new Error(`server ${await server.exited} before answering /health\n${server.outputTail()}`);
+      throw new Error(
+        `server ${await server.exited} before answering /health\n${server.outputTail()}`,
+      );
     }
     try {
       const res = await probe(server.port, { method: 'GET', path: '/health', timeoutMs: 1000 });

@@ -5,7 +5,8 @@ import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from './servers/s
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const SERVERS_DIR = join(__dirname, 'servers');
 
-export type TargetName = 'service' | 'nest-enable-cors' | 'express-cors' | 'fastify-cors' | 'node-http';
+export type TargetName =
+  'service' | 'nest-enable-cors' | 'express-cors' | 'fastify-cors' | 'node-http';
 
 /** What a disallowed origin must get: the service refuses it, the references just omit CORS. */
 export type DisallowedExpectation = 'refused-403' | 'no-allow-origin';
