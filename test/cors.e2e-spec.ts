@@ -18,7 +18,11 @@ import { TestApp } from './helpers/test-app';
  * /work/shared/cors-notes.md), exercised over HTTP against the real app.
  */
 
-const PREFLIGHT_VARY = ['origin', 'access-control-request-method', 'access-control-request-headers'];
+const PREFLIGHT_VARY = [
+  'origin',
+  'access-control-request-method',
+  'access-control-request-headers',
+];
 const VALID_BODY = JSON.stringify({ name: 'Alice' });
 /** Over BODY_LIMIT=100 (the body is a valid greeting padded with an ignored field). */
 const OVERSIZED_BODY = JSON.stringify({ name: 'Alice', pad: 'x'.repeat(200) });
@@ -159,12 +163,17 @@ describe('CORS defaults (no CORS_* variable set)', () => {
 });
 
 describe('CORS with exact origins, no credentials', () => {
-  const ORIGINS = ['https://app.example.com', 'http://localhost:1234', 'https://admin.example.com:8443'];
+  const ORIGINS = [
+    'https://app.example.com',
+    'http://localhost:1234',
+    'https://admin.example.com:8443',
+  ];
   let server: TestApp;
   beforeAll(async () => {
     server = await startCorsApp({
       // Elements are trimmed.
-      CORS_ALLOWED_ORIGINS: ' https://app.example.com , http://localhost:1234,https://admin.example.com:8443 ',
+      CORS_ALLOWED_ORIGINS:
+        ' https://app.example.com , http://localhost:1234,https://admin.example.com:8443 ',
       BODY_LIMIT: '100',
     });
   });
@@ -193,7 +202,10 @@ describe('CORS with exact origins, no credentials', () => {
     });
 
     it('Sec-Fetch-Site: cross-site does not change anything for an allowed origin', async () => {
-      const res = await greet(server, 'https://app.example.com').set('Sec-Fetch-Site', 'cross-site');
+      const res = await greet(server, 'https://app.example.com').set(
+        'Sec-Fetch-Site',
+        'cross-site',
+      );
       expect(res.status).toBe(200);
       expectAllowedActual(res.headers, 'https://app.example.com');
     });
@@ -419,7 +431,9 @@ describe('CORS with exact origins, no credentials', () => {
 
   describe('plain OPTIONS is not a preflight', () => {
     it('OPTIONS with an allowed Origin but no Access-Control-Request-Method → routed (404)', async () => {
-      const res = await request(server.url).options('/greet').set('Origin', 'https://app.example.com');
+      const res = await request(server.url)
+        .options('/greet')
+        .set('Origin', 'https://app.example.com');
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ statusCode: 404, error: 'Cannot OPTIONS /greet' });
       expectAllowedActual(res.headers, 'https://app.example.com');
@@ -647,7 +661,12 @@ describe('CORS with credentials, patterns and exposed headers', () => {
   });
 
   it('preflight: Allow-Credentials: true and Max-Age 600', async () => {
-    const res = await preflight(server, 'https://www.example.org', 'POST', 'authorization,content-type');
+    const res = await preflight(
+      server,
+      'https://www.example.org',
+      'POST',
+      'authorization,content-type',
+    );
     expectAllowedPreflight(res, 'https://www.example.org', {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
@@ -683,7 +702,13 @@ describe('CORS with credentials, patterns and exposed headers', () => {
     );
 
     it('its preflight honours * without credentials', async () => {
-      const res = await preflight(server, 'https://anyone.test', 'GET', undefined, '/greet/languages');
+      const res = await preflight(
+        server,
+        'https://anyone.test',
+        'GET',
+        undefined,
+        '/greet/languages',
+      );
       expectAllowedPreflight(res, '*', {
         method: 'GET',
         methods: ['GET', 'HEAD', 'POST'],

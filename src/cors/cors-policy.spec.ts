@@ -90,8 +90,8 @@ describe('CorsPolicy.decide (actual requests)', () => {
     expect(decision).toEqual({ kind: 'refused', reason, headers: [['Vary', 'Origin']] });
   });
 
-  it('refuses null, empty and repeated origins even under `*`', () => {
-    for (const origins of [['null'], [''], [APP, APP]]) {
+  it('refuses null, empty, over-long and repeated origins even under `*`', () => {
+    for (const origins of [['null'], [''], [APP, APP], [`https://${'a'.repeat(400)}.example`]]) {
       expect(policy('*').decide({ origins }).kind).toBe('refused');
     }
   });

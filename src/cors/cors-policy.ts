@@ -106,8 +106,8 @@ export class CorsPolicy {
     if (origins.length !== 1) return undefined;
     const [origin] = origins;
     if (origin === '' || origin === 'null') return undefined;
-    if (this.isPublic) return '*';
-    return isOriginAllowed(this.options.allowlist, origin) ? origin : undefined;
+    if (!isOriginAllowed(this.options.allowlist, origin)) return undefined;
+    return this.isPublic ? '*' : origin;
   }
 
   private findHeaderProblem(requestHeaders: string | undefined): string | undefined {

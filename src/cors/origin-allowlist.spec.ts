@@ -190,8 +190,9 @@ describe('isOriginAllowed', () => {
     expect(isOriginAllowed(list, `https://app.example.com${'x'.repeat(10_000)}`)).toBe(false);
   });
 
-  it('allows everything for the `*` policy', () => {
+  it('allows everything but over-long values for the `*` policy', () => {
     expect(isOriginAllowed({ kind: 'any' }, 'https://anything.example')).toBe(true);
+    expect(isOriginAllowed({ kind: 'any' }, `https://${'a'.repeat(MAX_ORIGIN_LENGTH)}`)).toBe(false);
   });
 });
 

@@ -41,8 +41,8 @@ export type EntryParseResult =
  * Set lookups and one fixed, anchored label regex — nothing built from configuration.
  */
 export function isOriginAllowed(allowlist: OriginAllowlist, origin: string): boolean {
-  if (allowlist.kind === 'any') return true;
   if (origin.length > MAX_ORIGIN_LENGTH) return false;
+  if (allowlist.kind === 'any') return true;
   if (allowlist.exact.has(origin)) return true;
   if (allowlist.subdomainBases.size === 0) return false;
   const schemeEnd = origin.indexOf('://');
