@@ -1,4 +1,4 @@
-import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
 
 export interface TestApp {
@@ -15,9 +15,9 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  logLevels: LogLevel[] | false = false,
+  logger: LogLevel[] | LoggerService | false = false,
 ): Promise<TestApp> {
-  const app = await withEnv({ NODE_ENV: 'test', ...env }, () => createApp({ logger: logLevels }));
+  const app = await withEnv({ NODE_ENV: 'test', ...env }, () => createApp({ logger }));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };
