@@ -1,17 +1,24 @@
-import { NestApplicationOptions } from '@nestjs/common';
+import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 
+export interface CreateAppOptions {
+  /** Overrides the pino logger (tests); by default Nest logs through pino like the access log. */
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
 /** Creates the fully configured application, exactly as production runs it. */
-export async function createApp(
-  options: Pick<NestApplicationOptions, 'logger'> = {},
-): Promise<NestExpressApplication> {
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const usePino = options.logger === undefined;
   const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
-    ...options,
     bodyParser: false,
     abortOnError: false,
+    bufferLogs: usePino,
+    ...(usePino ? {} : { logger: options.logger }),
   });
+  if (usePino) app.useLogger(app.get(Logger));
   return configureApp(app);
 }

@@ -8,6 +8,7 @@ import { CorsModule } from './cors/cors.module';
 import { validateEnv } from './config/env.validation';
 import { GreetModule } from './greet/greet.module';
 import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
 
 @Module({})
 export class AppModule {
@@ -26,7 +27,7 @@ export class AppModule {
     });
     return {
       module: AppModule,
-      imports: [config, CorsModule, GreetModule, HealthModule],
+      imports: [config, LoggingModule, CorsModule, GreetModule, HealthModule],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }

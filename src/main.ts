@@ -1,14 +1,49 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
 import { ConfigValidationError } from './config/config-validation.error';
 
+const logger = new Logger('Bootstrap');
+
 async function bootstrap(): Promise<void> {
   const app = await createApp();
-  const { host, port } = app.get<AppConfig>(appConfig.KEY);
+  const { host, port, shutdownTimeoutMs } = app.get<AppConfig>(appConfig.KEY);
   await app.listen(port, host);
-  new Logger('Bootstrap').log(`Listening on http://${host}:${port}`);
+  logger.log(`Listening on http://${host}:${port}`);
+  closeGracefullyOnSignals(app, shutdownTimeoutMs);
+}
+
+/**
+ * SIGTERM/SIGINT: readiness turns 503, the server stops accepting connections, in-flight requests
+ * finish (for at most `timeoutMs`, then their connections are cut), and the process exits 0 —
+ * Nest's own shutdown hooks would re-raise the signal instead, which orchestrators read as a crash.
+ */
+function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number): void {
+  let closing = false;
+  const close = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received: draining in-flight requests (up to ${timeoutMs} ms)`);
+    const timer = setTimeout(() => {
+      logger.warn(`Shutdown timeout after ${timeoutMs} ms: closing remaining connections`);
+      app.getHttpServer().closeAllConnections();
+    }, timeoutMs);
+    app.close().then(
+      () => {
+        clearTimeout(timer);
+        logger.log('Shut down cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }
 
 bootstrap().catch((error: unknown) => {
@@ -16,9 +51,7 @@ bootstrap().catch((error: unknown) => {
     for (const problem of error.problems)
       process.stderr.write(`Invalid configuration: ${problem}\n`);
   } else {
-    new Logger('Bootstrap').error(
-      `Startup failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    logger.error(`Startup failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { freePort, runService } from './helpers/spawn-service';
+import { freePort, jsonLogLines, runService } from './helpers/spawn-service';
 
 /** Every configuration cors-notes.md says must stop the process, spawned for real. */
 describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => {
@@ -116,17 +116,22 @@ describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => 
   });
 
   it('starts in production with a valid allowlist and warns about loopback entries', async () => {
+    const port = await freePort();
     const result = await runService(
       {
         NODE_ENV: 'production',
-        PORT: String(await freePort()),
+        PORT: String(port),
         CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:1234',
       },
       { timeoutMs: 4000, untilStdout: 'Listening on' },
     );
-    expect(result.stdout).toContain('Listening on');
-    expect(result.stdout + result.stderr).toContain(
-      'CORS_ALLOWED_ORIGINS: "http://localhost:1234" is a loopback origin in production',
+    const lines = jsonLogLines(result.stdout);
+    expect(lines.map((line) => line.msg)).toContain(`Listening on http://127.0.0.1:${port}`);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'CORS_ALLOWED_ORIGINS: "http://localhost:1234" is a loopback origin in production',
+      }),
     );
   });
 });

@@ -1,3 +1,4 @@
+import { REQUEST_ID_HEADER } from '../common/request-id';
 import { CorsPolicyOptions } from './cors-policy.options';
 import {
   buildAllowlist,
@@ -101,7 +102,8 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
       credentials: raw.credentials,
       methods: unique(raw.methods),
       allowedHeaders: unique(raw.allowedHeaders.map((name) => name.toLowerCase())),
-      exposedHeaders: unique(raw.exposedHeaders),
+      // The request id is always readable, so a front end can quote it in a bug report.
+      exposedHeaders: unique([REQUEST_ID_HEADER, ...raw.exposedHeaders]),
       maxAge: raw.maxAge,
     },
     problems,

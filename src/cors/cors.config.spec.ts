@@ -27,7 +27,7 @@ describe('readCorsEnv', () => {
       credentials: false,
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['content-type'],
-      exposedHeaders: [],
+      exposedHeaders: ['X-Request-Id'],
       maxAge: 60,
     });
     expect(warnings).toEqual([]);

@@ -192,7 +192,9 @@ describe('isOriginAllowed', () => {
 
   it('allows everything but over-long values for the `*` policy', () => {
     expect(isOriginAllowed({ kind: 'any' }, 'https://anything.example')).toBe(true);
-    expect(isOriginAllowed({ kind: 'any' }, `https://${'a'.repeat(MAX_ORIGIN_LENGTH)}`)).toBe(false);
+    expect(isOriginAllowed({ kind: 'any' }, `https://${'a'.repeat(MAX_ORIGIN_LENGTH)}`)).toBe(
+      false,
+    );
   });
 });
 

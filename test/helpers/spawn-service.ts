@@ -62,3 +62,21 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+export interface JsonLogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** The JSON log lines (production format) of a process's output; other lines are skipped. */
+export function jsonLogLines(output: string): JsonLogLine[] {
+  return output.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as JsonLogLine];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -17,7 +17,9 @@ export async function startTestApp(
   env: Record<string, string | undefined> = {},
   logger: LogLevel[] | LoggerService | false = false,
 ): Promise<TestApp> {
-  const app = await withEnv({ NODE_ENV: 'test', ...env }, () => createApp({ logger }));
+  const app = await withEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, () =>
+    createApp({ logger }),
+  );
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };

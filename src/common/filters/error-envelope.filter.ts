@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
 import { ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 
@@ -51,7 +52,8 @@ function messageOf(exception: HttpException): string {
   const message = (response as { message?: unknown }).message;
   if (typeof message === 'string') return message;
   if (Array.isArray(message) && typeof message[0] === 'string') return message[0];
-  return exception.message;
+  // e.g. terminus's health report: its details are for the health endpoint, not the envelope.
+  return STATUS_CODES[exception.getStatus()] ?? exception.message;
 }
 
 function errorStack(exception: unknown): string | undefined {

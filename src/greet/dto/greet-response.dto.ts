@@ -1,6 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class GreetResponseDto {
-  /** e.g. `Hola, Alice!` */
+  @ApiProperty({ example: 'Hola, Alice!' })
   readonly greeting!: string;
-  /** ISO-8601 UTC instant, e.g. `2026-11-25T21:13:30.123Z` */
+
+  @ApiProperty({ example: '2026-11-25T21:13:30.123Z', description: 'ISO-8601 UTC instant' })
   readonly timestamp!: string;
 }
