@@ -10,11 +10,13 @@ export interface BuildResult {
 /** `npm run build` in the repository, its output captured so that only a failure is shown. */
 export function buildService(): Promise<BuildResult> {
   return new Promise((resolve) => {
+    // Its own process group, so an interrupted run also ends the sh and tsc that npm starts.
     const child = spawn('npm', ['run', 'build'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    trackChild(child);
+    trackChild(child, { group: true });
     let output = '';
     const keep = (chunk: Buffer): void => {
       output += chunk.toString('utf8');

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { LOOPBACK } from './http-probe';
-import { readCpuSeconds } from './proc-stats';
+import { readCpuSeconds, readMachineBusySeconds } from './proc-stats';
 import { Scenario } from './scenarios';
 
 export interface LoadOptions {
@@ -25,6 +25,44 @@ export interface ScenarioResult {
    * server was waiting for requests: the load generator, not the server, set the pace.
    */
   serverCpuPercent?: number;
+  /**
+   * CPU used by everything but the server and this runner, in % of one core: other processes
+   * competing for the two cores, plus some kernel networking. High values mean noisy figures.
+   */
+  otherCpuPercent?: number;
+}
+
+interface CpuSnapshot {
+  at: number;
+  server?: number;
+  machine?: number;
+  runner: number;
+}
+
+function cpuSnapshot(serverPid: number): CpuSnapshot {
+  const { user, system } = process.cpuUsage();
+  return {
+    at: performance.now(),
+    server: readCpuSeconds(serverPid),
+    machine: readMachineBusySeconds(),
+    runner: (user + system) / 1e6,
+  };
+}
+
+/** Server and "everything else" CPU between two snapshots, in % of one core. */
+function cpuShares(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+): Pick<ScenarioResult, 'serverCpuPercent' | 'otherCpuPercent'> {
+  const elapsedSec = (after.at - before.at) / 1000;
+  const percent = (seconds: number) => (100 * seconds) / elapsedSec;
+  if (before.server === undefined || after.server === undefined) return {};
+  const server = after.server - before.server;
+  if (before.machine === undefined || after.machine === undefined) {
+    return { serverCpuPercent: percent(server) };
+  }
+  const other = after.machine - before.machine - server - (after.runner - before.runner);
+  return { serverCpuPercent: percent(server), otherCpuPercent: percent(Math.max(0, other)) };
 }
 
 function fire(
@@ -58,11 +96,9 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const { port, pid } = server;
   if (options.warmupSec > 0) await fire(port, scenario, options.warmupSec, options.connections);
-  const cpuBefore = readCpuSeconds(pid);
-  const startedAt = performance.now();
+  const before = cpuSnapshot(pid);
   const result = await fire(port, scenario, options.durationSec, options.connections);
-  const elapsedSec = (performance.now() - startedAt) / 1000;
-  const cpuAfter = readCpuSeconds(pid);
+  const after = cpuSnapshot(pid);
   const statusCounts: Record<string, number> = {};
   for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
     statusCounts[status] = count;
@@ -77,9 +113,6 @@ export async function runScenario(
     errors: result.errors,
     timeouts: result.timeouts,
     statusCounts,
-    serverCpuPercent:
-      cpuBefore === undefined || cpuAfter === undefined
-        ? undefined
-        : (100 * (cpuAfter - cpuBefore)) / elapsedSec,
+    ...cpuShares(before, after),
   };
 }

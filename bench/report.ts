@@ -111,6 +111,14 @@ function scenarioColumns(id: ScenarioId): Column[] {
       },
     },
     {
+      header: 'other CPU',
+      align: 'right',
+      cell: (t) => {
+        const cpu = result(t)?.otherCpuPercent;
+        return cpu === undefined ? DASH : `${integer.format(cpu)}%`;
+      },
+    },
+    {
       header: 'statuses',
       align: 'left',
       cell: (t) => {
@@ -177,6 +185,22 @@ function barSection(service: ReportedTarget | undefined): string {
   ].join('\n');
 }
 
+/** Above this, other processes competed for the CPUs enough to move the figures. */
+const BUSY_MACHINE_PERCENT = 10;
+
+function noiseWarning(targets: ReportedTarget[]): string[] {
+  const others = targets.flatMap((t) =>
+    Object.values(t.scenarios).map((result) => result.otherCpuPercent ?? 0),
+  );
+  const busy = others.filter((percent) => percent > BUSY_MACHINE_PERCENT);
+  if (busy.length === 0) return [];
+  return [
+    '',
+    `WARNING: other processes used up to ${integer.format(Math.max(...busy))}% of a core during ` +
+      `${busy.length} of ${others.length} measurements; those figures are noisy, rerun on an idle machine.`,
+  ];
+}
+
 export function formatReport(report: RunReport): string {
   const { options, pinning } = report;
   const service = report.targets.find((t) => t.name === 'service');
@@ -187,7 +211,8 @@ export function formatReport(report: RunReport): string {
     `node ${report.node} on ${report.cpu}; service build: ${report.build}; ` +
       `×ref = ratio to ${report.reference} in this run` +
       (hasReference ? '' : ' (not in --targets, so no ratios)'),
-    'srv CPU = server CPU in % of one core; well under 100% means the load generator set the pace',
+    'srv CPU = server CPU in % of one core (well under 100%: the load generator set the pace);',
+    'other CPU = CPU used by other processes meanwhile (above ~10%: the machine was busy, rerun)',
     '',
     precheckSection(report.targets),
     '',
@@ -195,5 +220,6 @@ export function formatReport(report: RunReport): string {
     resourceSection(report.targets, options.coldStarts),
     '',
     barSection(service),
+    ...noiseWarning(report.targets),
   ].join('\n');
 }

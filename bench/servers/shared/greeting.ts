@@ -42,7 +42,7 @@ export function parseGreetRequest(body: unknown): ParsedGreetRequest {
     return { ok: false, error: `Field 'name' must be at most ${NAME_MAX_LENGTH} characters` };
   }
   if (lang !== undefined && !isLang(lang)) {
-    return { ok: false, error: `Unsupported language: '${String(lang)}'` };
+    return { ok: false, error: `Unsupported language: ${JSON.stringify(lang)}` };
   }
   return { ok: true, request: { name: trimmed, lang: lang ?? DEFAULT_LANG } };
 }
