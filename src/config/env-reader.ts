@@ -14,11 +14,14 @@ const HOSTNAME =
  */
 export class EnvReader {
   private readonly problems: string[] = [];
+  /** Every variable asked for, so the set of known variables is derived, not listed twice. */
+  readonly names = new Set<string>();
 
   constructor(private readonly env: RawEnv) {}
 
   /** The trimmed value, or undefined when the variable is unset or blank. */
   raw(name: string): string | undefined {
+    this.names.add(name);
     const value = this.env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   }

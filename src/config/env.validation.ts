@@ -1,7 +1,11 @@
 import { readCorsEnv } from '../cors/cors.config';
 import { readAppEnv } from './app.config';
-import { RawEnv } from './env-reader';
+import { EnvReader, RawEnv } from './env-reader';
 import { parseEnv } from './parse-env';
+
+function readAll(reader: EnvReader): void {
+  readCorsEnv(reader, readAppEnv(reader).nodeEnv);
+}
 
 /**
  * The `validate` hook of ConfigModule: runs every namespace's parser over the merged environment
@@ -9,6 +13,13 @@ import { parseEnv } from './parse-env';
  * once. The namespaces' factories later parse the same values again, knowing they are valid.
  */
 export function validateEnv(env: Record<string, unknown>): Record<string, unknown> {
-  parseEnv(env as RawEnv, (reader) => readCorsEnv(reader, readAppEnv(reader).nodeEnv));
+  parseEnv(env as RawEnv, readAll);
   return env;
+}
+
+/** Every environment variable the service reads (for checking deployment files). */
+export function knownEnvVariables(): string[] {
+  const reader = new EnvReader({});
+  readAll(reader);
+  return [...reader.names].sort();
 }
