@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
 import { configureApp } from './app.setup';
 
 export interface CreateAppOptions {
@@ -13,12 +14,17 @@ export interface CreateAppOptions {
 /** Creates the fully configured application, exactly as production runs it. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const usePino = options.logger === undefined;
-  const app = await NestFactory.create<NestExpressApplication>(await AppModule.register(), {
-    bodyParser: false,
-    abortOnError: false,
-    bufferLogs: usePino,
-    ...(usePino ? {} : { logger: options.logger }),
-  });
+  const module = await AppModule.register();
+  const app = await NestFactory.create<NestExpressApplication>(
+    module,
+    new PreRoutingExpressAdapter(),
+    {
+      bodyParser: false,
+      abortOnError: false,
+      bufferLogs: usePino,
+      ...(usePino ? {} : { logger: options.logger }),
+    },
+  );
   if (usePino) app.useLogger(app.get(Logger));
   return configureApp(app);
 }

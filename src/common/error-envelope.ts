@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { ServerResponse } from 'node:http';
 
 /** The one JSON shape of every error response. */
 export interface ErrorEnvelope {
@@ -16,4 +17,16 @@ export class ErrorEnvelopeDto implements ErrorEnvelope {
     description: 'Human-readable message; front ends display it',
   })
   readonly error!: string;
+}
+
+/**
+ * Writes the envelope on a bare node response, for answers given before Express and Nest run
+ * (pre-routing); everything after goes through ErrorEnvelopeFilter.
+ */
+export function writeErrorEnvelope(res: ServerResponse, statusCode: number, error: string): void {
+  const body = JSON.stringify({ statusCode, error } satisfies ErrorEnvelope);
+  res.statusCode = statusCode;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

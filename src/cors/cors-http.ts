@@ -1,10 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
+import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
 
 /**
  * The only place the CORS layer touches the HTTP objects. It uses node:http's request and
  * response, which Express and Fastify both expose, so the module is not tied to Express.
  */
+
+const DECIDED_WITH = Symbol('corsPolicy');
+type Marked = IncomingMessage & { [DECIDED_WITH]?: CorsPolicy };
+
+/** Remembers which policy already admitted the request before routing. */
+export function markDecided(req: IncomingMessage, policy: CorsPolicy): void {
+  (req as Marked)[DECIDED_WITH] = policy;
+}
+
+export function decidedWith(req: IncomingMessage): CorsPolicy | undefined {
+  return (req as Marked)[DECIDED_WITH];
+}
 
 /** Fastify wraps node's request and response in `raw`; Express extends them. */
 export function nodeRequest(req: object): IncomingMessage {
@@ -23,8 +35,17 @@ export function describeRequest(req: IncomingMessage): string {
 }
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {
-  // headersDistinct keeps repeated Origin lines apart; req.headers would join them as "a, b".
-  return { origins: req.headersDistinct.origin, fetchSite: header(req, 'sec-fetch-site') };
+  return { origins: originLines(req), fetchSite: header(req, 'sec-fetch-site') };
+}
+
+/**
+ * Node joins repeated Origin lines as "a, b"; a serialised origin never contains a comma, so
+ * splitting recovers the lines without building headersDistinct for every request.
+ */
+function originLines(req: IncomingMessage): readonly string[] | undefined {
+  const origin = req.headers.origin;
+  if (origin === undefined) return undefined;
+  return origin.includes(',') ? origin.split(',') : [origin];
 }
 
 /** A preflight is OPTIONS with both Origin and Access-Control-Request-Method; else undefined. */
@@ -50,9 +71,8 @@ export function clearCorsHeaders(res: ServerResponse): void {
   }
 }
 
-export function endEmpty(res: ServerResponse, status: number, headers: HeaderList): void {
+export function endEmpty(res: ServerResponse, status: number): void {
   res.statusCode = status;
-  writeHeaders(res, headers);
   res.setHeader('Content-Length', '0');
   res.end();
 }

@@ -82,8 +82,8 @@ describe('CorsPolicy.decide (actual requests)', () => {
     [['https://evil.example'], 'origin "https://evil.example" not allowed'],
     [['null'], 'origin "null" not allowed'],
     [[''], 'origin "" not allowed'],
-    [[APP, APP], '2 Origin header lines'],
-    [[APP, 'https://evil.example'], '2 Origin header lines'],
+    [[APP, APP], '2 Origin values'],
+    [[APP, 'https://evil.example'], '2 Origin values'],
     [[], 'origin missing'],
   ])('refuses %j (%s) with Vary but no Access-Control-* header', (origins, reason) => {
     const decision = policy([APP]).decide({ origins });

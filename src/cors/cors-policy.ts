@@ -127,7 +127,7 @@ export class CorsPolicy {
 
 function describeOrigins(origins: readonly string[]): string {
   if (origins.length === 0) return 'origin missing';
-  if (origins.length > 1) return `${origins.length} Origin header lines`;
+  if (origins.length > 1) return `${origins.length} Origin values`;
   return `origin ${quote(origins[0])} not allowed`;
 }
 

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
   clearCorsHeaders,
+  decidedWith,
   describeRequest,
   nodeRequest,
   nodeResponse,
@@ -34,7 +35,10 @@ export class CorsGuard implements CanActivate {
     ]);
     const http = context.switchToHttp();
     const req = nodeRequest(http.getRequest<object>());
-    const decision = this.routes.forRoute(route).decide(readCorsRequest(req));
+    const policy = this.routes.forRoute(route);
+    // Admitted before routing by this very policy: nothing left to check.
+    if (decidedWith(req) === policy) return true;
+    const decision = policy.decide(readCorsRequest(req));
     if (decision.kind !== 'refused') return true;
     clearCorsHeaders(nodeResponse(http.getResponse<object>()));
     this.logger.warn(`CORS refused ${describeRequest(req)}: ${decision.reason}`);

@@ -3,22 +3,23 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { corsConfig, CorsConfig } from './cors.config';
 import { CorsGuard } from './cors.guard';
-import { CorsMiddleware } from './cors.middleware';
+import { CorsRequestHandler } from './cors-request.handler';
 import { CorsRouteTable } from './cors-route-table';
 
 /**
- * The CORS layer. Its CorsMiddleware must be mounted before the body parser, which Nest's module
- * middleware cannot guarantee, so configureApp() does it with `app.use()`; the guard is global.
+ * The CORS layer. Its CorsRequestHandler must run before routing and the body parser, which Nest's
+ * middleware cannot guarantee, so configureApp() puts it in the pre-routing handler; the guard is
+ * global.
  */
 @Module({
   imports: [DiscoveryModule, ConfigModule.forFeature(corsConfig)],
   providers: [
     CorsRouteTable,
-    CorsMiddleware,
+    CorsRequestHandler,
     CorsGuard,
     { provide: APP_GUARD, useExisting: CorsGuard },
   ],
-  exports: [CorsMiddleware, CorsRouteTable],
+  exports: [CorsRequestHandler, CorsRouteTable],
 })
 export class CorsModule implements OnModuleInit {
   constructor(@Inject(corsConfig.KEY) private readonly config: CorsConfig) {}

@@ -1,34 +1,36 @@
 import { Module } from '@nestjs/common';
-import { LoggerModule, Params, PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
-import { pinoHttp } from 'pino-http';
+import { LoggerModule, PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AppConfig, appConfig } from '../config/app.config';
-import { createRootLogger, httpLoggerOptions } from './http-logger.options';
-
-/** The pino-http middleware; configureApp() mounts it first so every request gets an id. */
-export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+import { AccessLog } from './access-log';
+import { createRootLogger, ROOT_LOGGER } from './root-logger';
 
 /**
- * nestjs-pino provides the Nest Logger and per-request log context; `useExisting` because the
- * pino-http middleware is mounted by configureApp() ahead of CORS and the body parser — Nest's
- * module middleware runs after both, and would miss preflights, refusals and 413s.
+ * nestjs-pino turns Nest's Logger into pino. Its per-request middleware is not mounted
+ * (`forRoutes: []`): the request id and access log are written before routing by AccessLog, and
+ * the middleware's AsyncLocalStorage context costs throughput on every request while nothing in
+ * the handlers logs.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
-      useFactory: (config: AppConfig): Params => ({
-        pinoHttp: httpLoggerOptions(createRootLogger(config)),
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: { logger: createRootLogger(config) },
         useExisting: true,
+        forRoutes: [],
       }),
     }),
   ],
   providers: [
     {
-      provide: HTTP_LOGGER,
+      provide: ROOT_LOGGER,
+      // The logger handed to nestjs-pino above, so both write through one pino instance.
       inject: [PARAMS_PROVIDER_TOKEN],
-      useFactory: (params: Params) => pinoHttp(params.pinoHttp as Parameters<typeof pinoHttp>[0]),
+      useFactory: (params: Params) => (params.pinoHttp as { logger: Logger }).logger,
     },
+    AccessLog,
   ],
-  exports: [HTTP_LOGGER],
+  exports: [AccessLog],
 })
 export class LoggingModule {}

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CorsForbiddenException } from './cors-forbidden.exception';
+import { writeErrorEnvelope } from '../common/error-envelope';
+import { ErrorMessages } from '../common/error-messages';
 import {
   describeRequest,
   endEmpty,
+  markDecided,
   readCorsRequest,
   readPreflight,
   writeHeaders,
@@ -11,41 +13,38 @@ import {
 import { CorsRouteTable } from './cors-route-table';
 
 /**
- * Runs before routing and before the body parser (configureApp registers it first), which is
- * what lets it:
+ * The CORS decision before routing and before the body is read (configureApp() puts it in the
+ * pre-routing handler), which is what lets it:
  * - answer preflights without ever reaching a controller;
  * - refuse a disallowed origin before its body is read or parsed;
  * - write the CORS headers of an allowed origin before anything can fail, so 400, 404, 413, 415
  *   and 500 responses are readable by the front end, not just 200s.
- * Refusals go to the global error filter as a CorsForbiddenException, so they share the envelope.
  */
 @Injectable()
-export class CorsMiddleware {
+export class CorsRequestHandler {
   private readonly logger = new Logger('Cors');
 
   constructor(private readonly routes: CorsRouteTable) {}
 
-  readonly handle = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    next: (error?: unknown) => void,
-  ): void => {
+  /** Returns true when it answered the request (preflight or refusal). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '/';
     const preflight = readPreflight(req);
+    const policy = this.routes.forRequest(preflight?.requestMethod ?? req.method ?? 'GET', url);
     const decision = preflight
-      ? this.routes.forRequest(preflight.requestMethod, url).decidePreflight(preflight)
-      : this.routes.forRequest(req.method ?? 'GET', url).decide(readCorsRequest(req));
+      ? policy.decidePreflight(preflight)
+      : policy.decide(readCorsRequest(req));
+    writeHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
-      writeHeaders(res, decision.headers);
       this.logger.warn(`CORS refused ${describeRequest(req)}: ${decision.reason}`);
-      next(new CorsForbiddenException(decision.reason));
-      return;
+      writeErrorEnvelope(res, 403, ErrorMessages.originNotAllowed);
+      return true;
     }
     if (preflight) {
-      endEmpty(res, 204, decision.headers);
-      return;
+      endEmpty(res, 204);
+      return true;
     }
-    writeHeaders(res, decision.headers);
-    next();
-  };
+    markDecided(req, policy);
+    return false;
+  }
 }
