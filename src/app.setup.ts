@@ -18,7 +18,7 @@ import { AccessLog } from './logging/access-log';
  * 2. the JSON body parser with the body limit, its errors mapped to the contract's messages;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
  */
-export function configureApp<T extends NestExpressApplication>(app: T): T {
+export async function configureApp<T extends NestExpressApplication>(app: T): Promise<T> {
   const { bodyLimitBytes, docsEnabled } = app.get<AppConfig>(appConfig.KEY);
   const accessLog = app.get(AccessLog);
   const cors = app.get(CorsRequestHandler);
@@ -38,6 +38,6 @@ export function configureApp<T extends NestExpressApplication>(app: T): T {
   app.useBodyParser('json', { limit: bodyLimitBytes, strict: false });
   app.use(bodyParserErrorMiddleware);
   app.useGlobalPipes(new RequestValidationPipe());
-  if (docsEnabled) setupOpenApi(app);
+  if (docsEnabled) await setupOpenApi(app);
   return app;
 }

@@ -51,7 +51,10 @@ bootstrap().catch((error: unknown) => {
     for (const problem of error.problems)
       process.stderr.write(`Invalid configuration: ${problem}\n`);
   } else {
-    logger.error(`Startup failed: ${error instanceof Error ? error.message : String(error)}`);
+    // Logs are buffered until the pino logger is installed; a failure before that must not hide them.
+    Logger.flush();
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`Startup failed: ${reason}\n`);
   }
   process.exit(1);
 });

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 
 /** The one JSON shape of every error response. */
@@ -7,15 +6,9 @@ export interface ErrorEnvelope {
   readonly error: string;
 }
 
-/** The envelope as documented in OpenAPI. */
+/** The envelope as a class, so the OpenAPI document can describe it (src/docs). */
 export class ErrorEnvelopeDto implements ErrorEnvelope {
-  @ApiProperty({ example: 400 })
   readonly statusCode!: number;
-
-  @ApiProperty({
-    example: "Missing required field: 'name'",
-    description: 'Human-readable message; front ends display it',
-  })
   readonly error!: string;
 }
 

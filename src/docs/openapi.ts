@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { describeApi } from './api-metadata';
 
 const DESCRIPTION = `
 Greets people in several languages, for front ends on other origins.
@@ -18,13 +18,18 @@ browsers.
 **Errors** are always \`{ "statusCode": <n>, "error": "<message>" }\`.
 `.trim();
 
-/** Serves Swagger UI at /docs and the OpenAPI JSON at /docs-json, generated from the DTOs. */
-export function setupOpenApi(app: INestApplication): void {
-  const config = new DocumentBuilder()
+/**
+ * Serves Swagger UI at /docs and the OpenAPI JSON at /docs-json, generated from the DTOs.
+ * @nestjs/swagger is imported here, only when the docs are enabled (see api-metadata.ts).
+ */
+export async function setupOpenApi(app: INestApplication): Promise<void> {
+  const swagger = await import('@nestjs/swagger');
+  describeApi(swagger);
+  const config = new swagger.DocumentBuilder()
     .setTitle('greet-cors-api')
     .setDescription(DESCRIPTION)
     .setVersion('0.1.0')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const document = swagger.SwaggerModule.createDocument(app, config);
+  swagger.SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,10 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
-import { ErrorEnvelopeDto } from '../common/error-envelope';
 import { ReadinessIndicator } from './readiness.indicator';
 
-@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -14,15 +11,12 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: 503 as soon as shutdown starts' })
-  @ApiServiceUnavailableResponse({ type: ErrorEnvelopeDto, description: 'Shutting down' })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.readiness.check()]);
   }
@@ -30,8 +24,6 @@ export class HealthController {
   /** Kept for existing probes: the same as /health/ready. */
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Alias of /health/ready' })
-  @ApiServiceUnavailableResponse({ type: ErrorEnvelopeDto, description: 'Shutting down' })
   check(): Promise<HealthCheckResult> {
     return this.ready();
   }

@@ -1,4 +1,3 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ErrorMessages } from '../../common/error-messages';
@@ -22,7 +21,6 @@ const IsPresent = (message: string) =>
   );
 
 export class GreetRequestDto {
-  @ApiProperty({ example: 'Alice', maxLength: NAME_MAX_LENGTH, description: 'Trimmed; not blank' })
   @IsPresent(ErrorMessages.missingField('name'))
   @IsString({ message: ErrorMessages.fieldNotString('name') })
   @IsNotEmpty({ message: ErrorMessages.fieldEmpty('name') })
@@ -30,12 +28,6 @@ export class GreetRequestDto {
   @Transform(trimIfString)
   readonly name!: string;
 
-  @ApiPropertyOptional({
-    enum: LANGUAGE_CODES,
-    default: DEFAULT_LANGUAGE,
-    example: 'es',
-    description: 'Case-insensitive',
-  })
   @ValidateIf((_object, value) => value !== undefined)
   @IsString({ message: ErrorMessages.fieldNotString('lang') })
   @IsIn(LANGUAGE_CODES, {

@@ -1,9 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-
 export class GreetResponseDto {
-  @ApiProperty({ example: 'Hola, Alice!' })
+  /** e.g. `Hola, Alice!` */
   readonly greeting!: string;
-
-  @ApiProperty({ example: '2026-11-25T21:13:30.123Z', description: 'ISO-8601 UTC instant' })
+  /** ISO-8601 UTC instant, e.g. `2026-11-25T21:13:30.123Z` */
   readonly timestamp!: string;
 }
