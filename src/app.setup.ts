@@ -33,6 +33,8 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   });
   // ETags only make sense for cacheable GETs; hashing every POST response costs throughput.
   app.set('etag', false);
+  // helmet removes X-Powered-By before routing, but Express would add it back afterwards.
+  app.disable('x-powered-by');
   // strict: false lets `null`, numbers and strings parse, so they get "must be a JSON object"
   // instead of a misleading "Malformed JSON".
   app.useBodyParser('json', { limit: bodyLimitBytes, strict: false });

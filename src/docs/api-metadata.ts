@@ -94,6 +94,7 @@ export function describeApi(swagger: typeof Swagger): void {
     HealthController,
     'live',
     swagger.ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' }),
+    swagger.ApiOkResponse({ description: 'Alive' }),
   );
   for (const method of ['ready', 'check'] as const) {
     decorateMethod(
@@ -103,6 +104,7 @@ export function describeApi(swagger: typeof Swagger): void {
         summary:
           method === 'ready' ? 'Readiness: 503 once shutdown starts' : 'Alias of /health/ready',
       }),
+      swagger.ApiOkResponse({ description: 'Ready: `{"status":"ok", ...}`' }),
       swagger.ApiServiceUnavailableResponse(error('Shutting down')),
     );
   }

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+#
+# Stages:
+#   build  npm ci (dev dependencies included) and `npm run build` (tsc -> dist/)
+#   demo   the demo front end (demo/serve.js, no dependencies): `docker build --target demo .`
+#   api    the runtime image (the default target, last in this file): dist/ + production deps only
+#
+# Install scripts are ignored everywhere: the project needs none, and the image's npm (10.x) does
+# not read package.json's npm 11 `allowScripts` section, so it would otherwise run them.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS demo
+WORKDIR /app
+COPY demo ./demo
+USER node
+EXPOSE 1234
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:1234/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+CMD ["node", "demo/serve.js", "--host", "0.0.0.0", "--port", "1234"]
+
+FROM node:20-bookworm-slim AS api
+ENV NODE_ENV=production
+WORKDIR /app
+# Production dependencies only, installed as root so the (non-root) process cannot modify them.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The image's `node` user (uid 1000).
+USER node
+EXPOSE 5000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec-form CMD: node is PID 1 and gets SIGTERM itself; it drains for up to SHUTDOWN_TIMEOUT_MS
+# (default 10000) and exits 0, so stop timeouts must be longer than that.
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,90 @@
+import request from 'supertest';
+import { jsonLogLines } from './helpers/spawn-service';
+import { ServiceProcess, startService } from './helpers/service-process';
+
+const PROD = { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('logs (spawned dist/main.js)', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => service?.kill());
+
+  it('production: JSON access lines with the request id; never bodies, cookies or auth', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    const res = await request(service.url)
+      .post('/greet?token=query-secret')
+      .set('Origin', 'https://app.example.com')
+      .set('Cookie', 'session=cookie-secret')
+      .set('Authorization', 'Bearer auth-secret')
+      .set('X-Request-Id', 'trace-123')
+      .send({ name: 'BodySecret' });
+    expect(res.status).toBe(200);
+    await request(service.url).get('/health/ready');
+    await sleep(200);
+
+    const lines = jsonLogLines(service.stdout());
+    const access = lines.filter((line) => line.msg === 'request completed');
+    expect(access).toEqual([
+      expect.objectContaining({
+        level: 30,
+        reqId: 'trace-123',
+        method: 'POST',
+        path: '/greet',
+        status: 200,
+        ms: expect.any(Number),
+      }),
+    ]);
+    const output = service.stdout();
+    for (const secret of ['BodySecret', 'cookie-secret', 'auth-secret', 'query-secret']) {
+      expect(output).not.toContain(secret);
+    }
+  });
+
+  it('logs a CORS refusal with its reason, and health probes only at debug', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
+    await request(service.url)
+      .post('/greet')
+      .set('Origin', 'https://evil.example')
+      .send({ name: 'A' });
+    await request(service.url).get('/health/live');
+    await sleep(200);
+    const lines = jsonLogLines(service.stdout());
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: 'CORS refused POST "/greet": origin "https://evil.example" not allowed',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 30, msg: 'request completed', status: 403 }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 20, msg: 'request completed', path: '/health/live' }),
+    );
+  });
+
+  it('LOG_LEVEL=warn drops access lines but keeps refusals', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'warn' });
+    await request(service.url).post('/greet').send({ name: 'A' });
+    await request(service.url).post('/greet').set('Origin', 'null').send({ name: 'A' });
+    await sleep(200);
+    const lines = jsonLogLines(service.stdout());
+    expect(lines.filter((line) => line.msg === 'request completed')).toEqual([]);
+    expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+      'CORS refused POST "/greet": origin "null" not allowed',
+    ]);
+  });
+
+  it('development: human-readable lines, not JSON', async () => {
+    service = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
+    await request(service.url).post('/greet').send({ name: 'A' });
+    await service.waitForOutput('request completed');
+    const line =
+      service
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('request completed')) ?? '';
+    expect(line.startsWith('{')).toBe(false);
+    expect(line).toMatch(/INFO/);
+  });
+});

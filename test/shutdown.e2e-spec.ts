@@ -1,0 +1,88 @@
+import http from 'node:http';
+import net from 'node:net';
+import { startService, ServiceProcess } from './helpers/service-process';
+
+const BODY = JSON.stringify({ name: 'Alice', lang: 'es' });
+const ENV = {
+  NODE_ENV: 'production',
+  CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+  LOG_LEVEL: 'info',
+};
+
+/** A POST /greet whose body arrives in two parts; the second is sent by `finish()`. */
+function slowRequest(url: string) {
+  const req = http.request(`${url}/greet`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(BODY) },
+  });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+  req.write(BODY.slice(0, 10));
+  return { response, finish: () => req.end(BODY.slice(10)) };
+}
+
+/** 'connected', or the connection error's code. */
+function connect(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('graceful shutdown (spawned dist/main.js)', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => service?.kill());
+
+  it('on SIGTERM: stops accepting, lets the in-flight request finish, exits 0', async () => {
+    service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '5000' });
+    const slow = slowRequest(service.url);
+    await sleep(200);
+    service.child.kill('SIGTERM');
+    await service.waitForOutput('SIGTERM received');
+
+    expect(await connect(service.url)).toBe('ECONNREFUSED');
+    expect(service.child.exitCode).toBeNull();
+
+    slow.finish();
+    const res = await slow.response;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ greeting: 'Hola, Alice!' });
+    expect(await service.exited).toBe(0);
+    expect(service.stdout()).toContain('Shut down cleanly');
+  });
+
+  it('SIGINT works the same way', async () => {
+    service = await startService(ENV);
+    service.child.kill('SIGINT');
+    expect(await service.exited).toBe(0);
+  });
+
+  it('cuts requests still running after SHUTDOWN_TIMEOUT_MS and still exits 0', async () => {
+    service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '300' });
+    const slow = slowRequest(service.url);
+    const outcome = slow.response.then(
+      () => 'answered',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    await sleep(200);
+    const started = Date.now();
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(await outcome).toBe('ECONNRESET');
+    expect(service.stdout()).toContain('Shutdown timeout after 300 ms');
+  });
+});
