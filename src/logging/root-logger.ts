@@ -9,11 +9,15 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
  * pino-pretty (a dev dependency) is installed.
  */
 export function createRootLogger(config: Pick<AppConfig, 'nodeEnv' | 'logLevel'>): Logger {
-  const pretty = config.nodeEnv === 'development' && isInstalled('pino-pretty');
-  return pino({
-    level: config.logLevel,
-    transport: pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-  });
+  if (config.nodeEnv === 'development' && isInstalled('pino-pretty')) {
+    return pino({
+      level: config.logLevel,
+      transport: { target: 'pino-pretty', options: { singleLine: true } },
+    });
+  }
+  // Asynchronous writes: under load, lines logged while a write is in flight go out together
+  // instead of one syscall each; pino flushes what is pending when the process exits.
+  return pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: false }));
 }
 
 function isInstalled(name: string): boolean {
