@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { DemoServer, parseArgs, startDemoServer } from '../../demo/serve';
-import type { RawResponse } from '../helpers/raw-http';
+import { collect, type RawResponse } from '../helpers/raw-http';
 
 /**
  * demo/serve.js, the static server behind `npm run demo`: what it serves, what it refuses (no
@@ -28,16 +28,7 @@ afterAll(() => server?.close());
 function request(baseUrl: string, target: string, method = 'GET'): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${baseUrl}/`, { method, path: target, agent: false }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (data: Buffer) => parts.push(data));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(parts).toString('utf8'),
-        }),
-      );
+      collect(res).then(resolve, reject);
     });
     req.on('error', reject);
     req.end();

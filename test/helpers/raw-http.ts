@@ -79,7 +79,8 @@ function dechunk(body: string): string {
   }
 }
 
-function collect(res: http.IncomingMessage): Promise<RawResponse> {
+/** Reads a whole response. */
+export function collect(res: http.IncomingMessage): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     res.on('data', (data: Buffer) => parts.push(data));
