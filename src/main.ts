@@ -42,8 +42,9 @@ function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number
       },
     );
   };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  // `on`, not `once`: a second signal while draining is ignored rather than killing the process.
+  process.on('SIGTERM', close);
+  process.on('SIGINT', close);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -91,6 +91,14 @@ describe('POST /greet (e2e)', () => {
       expect(res.body).toEqual({ statusCode: status, error });
     });
 
+    it('shortens a long unsupported lang in the message', async () => {
+      const res = await postJson(JSON.stringify({ name: 'Alice', lang: 'X'.repeat(5000) }));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe(
+        `Invalid or unsupported language selection: '${'x'.repeat(40)}…'`,
+      );
+    });
+
     it('no body at all → 400 Missing request body', async () => {
       const res = await request(server.url).post('/greet');
       expect(res.status).toBe(400);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ShutdownState } from '../src/health/shutdown.state';
+import { rawRequest } from './helpers/raw-http';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -57,6 +58,28 @@ describe('request ids (e2e)', () => {
       .set('Origin', APP_ORIGIN)
       .send({ name: 'A' });
     expect(res.headers['access-control-expose-headers']).toBe('X-Request-Id');
+  });
+});
+
+describe('request targets (e2e)', () => {
+  let server: TestApp;
+  beforeAll(async () => {
+    server = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN });
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    ['absolute-form', (port: string) => `http://127.0.0.1:${port}/greet/languages`],
+    ['with a fragment', () => '/greet/languages#top'],
+  ])('a %s target gets the policy of the route Express serves', async (_label, target) => {
+    const port = new URL(server.url).port;
+    const res = await rawRequest(
+      server.url,
+      `GET ${target(port)} HTTP/1.1\r\nHost: x\r\nOrigin: https://other.example\r\nConnection: close\r\n\r\n`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(JSON.parse(res.body).languages).toBeDefined();
   });
 });
 

@@ -10,8 +10,9 @@ const ENV = {
 };
 
 /** A POST /greet whose body arrives in two parts; the second is sent by `finish()`. */
-function slowRequest(url: string) {
+function slowRequest(url: string, agent?: http.Agent) {
   const req = http.request(`${url}/greet`, {
+    agent,
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(BODY) },
   });
@@ -62,6 +63,25 @@ describe('graceful shutdown (spawned dist/main.js)', () => {
     expect(JSON.parse(res.body)).toMatchObject({ greeting: 'Hola, Alice!' });
     expect(await service.exited).toBe(0);
     expect(service.stdout()).toContain('Shut down cleanly');
+  });
+
+  it('closes a keep-alive connection as soon as its in-flight request is done', async () => {
+    service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '8000' });
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const slow = slowRequest(service.url, agent);
+      await sleep(200);
+      service.child.kill('SIGTERM');
+      await service.waitForOutput('SIGTERM received');
+      slow.finish();
+      const finished = Date.now();
+      expect((await slow.response).status).toBe(200);
+      expect(await service.exited).toBe(0);
+      // Without closing it, the idle connection would hold the drain for its 5 s keep-alive.
+      expect(Date.now() - finished).toBeLessThan(2000);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('SIGINT works the same way', async () => {

@@ -18,5 +18,7 @@ export const ErrorMessages = {
   fieldEmpty: (field: string) => `Field '${field}' cannot be empty`,
   fieldTooLong: (field: string, max: number) =>
     `Field '${field}' must be at most ${max} characters`,
-  unsupportedLanguage: (lang: string) => `Invalid or unsupported language selection: '${lang}'`,
+  /** Shortened: the value comes from the client and could be up to BODY_LIMIT long. */
+  unsupportedLanguage: (lang: string) =>
+    `Invalid or unsupported language selection: '${lang.length > 40 ? `${lang.slice(0, 40)}…` : lang}'`,
 } as const;

@@ -6,9 +6,6 @@ export const REQUEST_ID_HEADER = 'X-Request-Id';
 /** What a caller's id may look like to be reused: short, and safe in logs and headers. */
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const REQUEST_ID = Symbol('requestId');
-type WithRequestId = IncomingMessage & { [REQUEST_ID]?: string };
-
 /**
  * The request's id: the caller's `X-Request-Id` when well-formed (so a front end or a proxy can
  * correlate), otherwise a new UUID. Echoed on the response either way.
@@ -16,11 +13,6 @@ type WithRequestId = IncomingMessage & { [REQUEST_ID]?: string };
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
-  (req as WithRequestId)[REQUEST_ID] = id;
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
-}
-
-export function requestIdOf(req: IncomingMessage): string | undefined {
-  return (req as WithRequestId)[REQUEST_ID];
 }

@@ -35,8 +35,7 @@ export class EnvReader {
     if (value === undefined) return fallback;
     const parsed = INTEGER.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}-${max}`;
-      this.fail(`${name} must be an integer ${range}, got ${JSON.stringify(value)}`);
+      this.fail(`${name} must be an integer ${min}-${max}, got ${JSON.stringify(value)}`);
       return fallback;
     }
     return parsed;

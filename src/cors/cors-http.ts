@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pathOf } from '../common/http/request-target';
 import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
 
 /**
@@ -29,9 +30,7 @@ export function nodeResponse(res: object): ServerResponse {
 
 /** For log lines: method and path, quoted and shortened. */
 export function describeRequest(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const query = url.indexOf('?');
-  return `${req.method ?? '?'} ${quote(query < 0 ? url : url.slice(0, query))}`;
+  return `${req.method ?? '?'} ${quote(pathOf(req.url ?? '/'))}`;
 }
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {
@@ -71,9 +70,9 @@ export function clearCorsHeaders(res: ServerResponse): void {
   }
 }
 
+/** No Content-Length: a 204 must not send one (RFC 9110 §8.6). */
 export function endEmpty(res: ServerResponse, status: number): void {
   res.statusCode = status;
-  res.setHeader('Content-Length', '0');
   res.end();
 }
 

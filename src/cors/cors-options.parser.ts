@@ -3,7 +3,6 @@ import { CorsPolicyOptions } from './cors-policy.options';
 import {
   buildAllowlist,
   isLoopbackOrigin,
-  OriginAllowlist,
   OriginEntry,
   parseOriginEntry,
   schemeOf,
@@ -11,8 +10,7 @@ import {
 
 /** The unvalidated settings, from the environment or from a `@CorsPolicy()`. */
 export interface RawCorsSettings {
-  /** `*`, a list of entries to validate, or an allowlist already validated (inherited). */
-  readonly origins: '*' | readonly string[] | OriginAllowlist;
+  readonly origins: '*' | readonly string[];
   readonly credentials: boolean;
   readonly methods: readonly string[];
   readonly allowedHeaders: readonly string[];
@@ -50,11 +48,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): ParsedCorsSettings {
   const problems: string[] = [];
   const entries: OriginEntry[] = [];
-  const origins = isAllowlist(raw.origins) && raw.origins.kind === 'any' ? '*' : raw.origins;
+  const { origins } = raw;
 
-  if (isAllowlist(origins)) {
-    // Inherited from the environment, where it was validated already.
-  } else if (origins === '*') {
+  if (origins === '*') {
     if (raw.credentials) {
       problems.push(
         `${labels.origins}: "*" cannot be combined with ${labels.credentials}=true (browsers reject it); list the origins instead`,
@@ -94,11 +90,7 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
 
   return {
     options: {
-      allowlist: isAllowlist(origins)
-        ? origins
-        : origins === '*'
-          ? { kind: 'any' }
-          : buildAllowlist(entries),
+      allowlist: origins === '*' ? { kind: 'any' } : buildAllowlist(entries),
       credentials: raw.credentials,
       methods: unique(raw.methods),
       allowedHeaders: unique(raw.allowedHeaders.map((name) => name.toLowerCase())),
@@ -107,13 +99,8 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
       maxAge: raw.maxAge,
     },
     problems,
-    loopbackOrigins:
-      isAllowlist(origins) || origins === '*' ? [] : origins.filter(isLoopbackOrigin),
+    loopbackOrigins: origins === '*' ? [] : origins.filter(isLoopbackOrigin),
   };
-}
-
-function isAllowlist(origins: RawCorsSettings['origins']): origins is OriginAllowlist {
-  return typeof origins === 'object' && 'kind' in origins;
 }
 
 function tokenProblems(label: string, values: readonly string[], what: string): string[] {

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit, RequestMethod } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { match } from 'path-to-regexp';
+import { pathOf } from '../common/http/request-target';
 import { corsConfig, CorsConfig } from './cors.config';
 import { parseCorsSettings, SettingLabels } from './cors-options.parser';
 import { CorsPolicy } from './cors-policy';
@@ -14,16 +15,18 @@ interface DynamicRoute {
   readonly policy: CorsPolicy;
 }
 
+const MAX_AGE_LIMIT = 86_400;
+
 /**
- * The policy of every route, resolved once at startup from the `@CorsPolicy()` decorators (route
- * beats controller beats env). The pre-routing middleware needs it to answer preflights and refuse
- * origins before the body is read, when Nest has not yet picked a handler; the guard uses the
- * same compiled policies for the handler it is about to run.
+ * The policy of every route, resolved once at startup from the `@CorsPolicy()` decorators: each
+ * field comes from the route's decorator, else the controller's, else the environment. The
+ * pre-routing handler needs it by path, to answer preflights and refuse origins before the body
+ * is read, when Nest has not yet picked a handler; the guard needs it by handler.
  */
 @Injectable()
 export class CorsRouteTable implements OnModuleInit {
   readonly defaultPolicy: CorsPolicy;
-  private readonly routePolicies = new WeakMap<CorsRoutePolicy, CorsPolicy>();
+  private readonly byHandler = new Map<object, CorsPolicy>();
   private readonly staticRoutes = new Map<string, CorsPolicy>();
   private readonly dynamicRoutes: DynamicRoute[] = [];
 
@@ -43,15 +46,16 @@ export class CorsRouteTable implements OnModuleInit {
       if (!controller) continue;
       const prototype = controller.prototype as Record<string, unknown>;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name] as object;
+        const handler = prototype[name] as () => void;
         const methodPath: unknown = Reflect.getMetadata(PATH_METADATA, handler);
         if (methodPath === undefined) continue;
-        const where = `@CorsPolicy on ${controller.name}.${name}`;
-        const route = this.reflector.getAllAndOverride(CorsPolicyDecorator, [
-          handler as () => void,
+        const [onRoute, onController] = this.reflector.getAll(CorsPolicyDecorator, [
+          handler,
           controller,
         ]);
-        const policy = this.compileRoutePolicy(route, where, problems);
+        const where = `@CorsPolicy on ${controller.name}.${name}`;
+        const policy = this.compile(onRoute, onController, where, problems);
+        this.byHandler.set(handler, policy);
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         for (const path of joinPaths(Reflect.getMetadata(PATH_METADATA, controller), methodPath)) {
           this.addRoute(method, path, policy);
@@ -61,15 +65,14 @@ export class CorsRouteTable implements OnModuleInit {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   }
 
-  /** The policy for a decorator value (`undefined`: the environment's). */
-  forRoute(route: CorsRoutePolicy | undefined): CorsPolicy {
-    return (route && this.routePolicies.get(route)) ?? this.defaultPolicy;
+  /** The policy of the handler Nest picked. */
+  forHandler(handler: object): CorsPolicy {
+    return this.byHandler.get(handler) ?? this.defaultPolicy;
   }
 
   /** The policy for a request not yet routed; unknown routes get the environment's. */
-  forRequest(method: string, url: string): CorsPolicy {
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+  forRequest(method: string, target: string): CorsPolicy {
+    const path = pathOf(target);
     const lookup = method === 'HEAD' ? ['HEAD', 'GET', 'ALL'] : [method, 'ALL'];
     const key = normalizePath(path);
     for (const candidate of lookup) {
@@ -82,34 +85,40 @@ export class CorsRouteTable implements OnModuleInit {
     return this.defaultPolicy;
   }
 
-  private compileRoutePolicy(
-    route: CorsRoutePolicy | undefined,
+  private compile(
+    onRoute: CorsRoutePolicy | undefined,
+    onController: CorsRoutePolicy | undefined,
     where: string,
     problems: string[],
   ): CorsPolicy {
-    if (route === undefined) return this.defaultPolicy;
-    const known = this.routePolicies.get(route);
-    if (known) return known;
-    const env = this.config.policy;
+    if (onRoute === undefined && onController === undefined) return this.defaultPolicy;
+    const route = { ...onController, ...onRoute };
+    const env = this.config;
     const parsed = parseCorsSettings(
       {
-        origins: route.origins ?? env.allowlist,
-        credentials: route.credentials ?? (route.origins === '*' ? false : env.credentials),
-        methods: route.methods ?? env.methods,
-        allowedHeaders: route.allowedHeaders ?? env.allowedHeaders,
-        exposedHeaders: route.exposedHeaders ?? env.exposedHeaders,
-        maxAge: route.maxAge ?? env.maxAge,
-        allowInsecureOrigins: this.config.allowInsecureOrigins,
+        // Inherited entries are parsed again: the route's credentials may change what is allowed.
+        origins: route.origins ?? env.origins,
+        credentials: route.credentials ?? (route.origins === '*' ? false : env.policy.credentials),
+        methods: route.methods ?? env.policy.methods,
+        allowedHeaders: route.allowedHeaders ?? env.policy.allowedHeaders,
+        exposedHeaders: route.exposedHeaders ?? env.policy.exposedHeaders,
+        maxAge: route.maxAge ?? env.policy.maxAge,
+        allowInsecureOrigins: env.allowInsecureOrigins,
       },
       DECORATOR_LABELS,
     );
     problems.push(...parsed.problems.map((problem) => `${where}: ${problem}`));
-    if (route.maxAge !== undefined && (!Number.isInteger(route.maxAge) || route.maxAge < 0)) {
-      problems.push(`${where}: maxAge must be an integer >= 0, got ${route.maxAge}`);
+    const { maxAge, methods } = route;
+    if (
+      maxAge !== undefined &&
+      (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > MAX_AGE_LIMIT)
+    ) {
+      problems.push(`${where}: maxAge must be an integer 0-${MAX_AGE_LIMIT}, got ${maxAge}`);
     }
-    const policy = new CorsPolicy(parsed.options);
-    this.routePolicies.set(route, policy);
-    return policy;
+    if (methods !== undefined && methods.length === 0) {
+      problems.push(`${where}: methods must list at least one method`);
+    }
+    return new CorsPolicy(parsed.options);
   }
 
   private addRoute(method: string, path: string, policy: CorsPolicy): void {

@@ -30,9 +30,11 @@ export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
   }
   const origins = reader.list(ENV_LABELS.origins, CORS_ENV_DEFAULTS.origins);
   const allowInsecureOrigins = reader.boolean(ENV_LABELS.allowInsecureOrigins, false);
+  const originSetting: '*' | readonly string[] =
+    origins.length === 1 && origins[0] === '*' ? '*' : origins;
   const parsed = parseCorsSettings(
     {
-      origins: origins.length === 1 && origins[0] === '*' ? '*' : origins,
+      origins: originSetting,
       credentials: reader.boolean(ENV_LABELS.credentials, false),
       methods: reader.list(ENV_LABELS.methods, CORS_ENV_DEFAULTS.methods),
       allowedHeaders: reader.list(ENV_LABELS.allowedHeaders, CORS_ENV_DEFAULTS.allowedHeaders),
@@ -49,7 +51,8 @@ export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
           (origin) => `${ENV_LABELS.origins}: "${origin}" is a loopback origin in production`,
         )
       : [];
-  return { policy: parsed.options, allowInsecureOrigins, warnings };
+  // The raw entries too: a @CorsPolicy that inherits them is validated again with its own settings.
+  return { policy: parsed.options, origins: originSetting, allowInsecureOrigins, warnings };
 }
 
 export const corsConfig = registerAs('cors', () =>

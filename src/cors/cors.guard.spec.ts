@@ -38,6 +38,7 @@ interface FakeResponse {
   headers: Map<string, string>;
   getHeaderNames(): string[];
   removeHeader(name: string): void;
+  setHeader(name: string, value: string): void;
 }
 
 function context(
@@ -50,7 +51,6 @@ function context(
     method: 'GET',
     url: '/x',
     headers,
-    headersDistinct: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
   };
   return {
     getType: () => 'http',
@@ -66,12 +66,13 @@ function fakeResponse(initial: Record<string, string> = {}): FakeResponse {
     headers,
     getHeaderNames: () => [...headers.keys()],
     removeHeader: (name) => headers.delete(name),
+    setHeader: (name, value) => headers.set(name.toLowerCase(), value),
   };
 }
 
 describe('CorsGuard', () => {
   const table = buildTable([AdminController, PlainController]);
-  const guard = new CorsGuard(new Reflector(), table);
+  const guard = new CorsGuard(table);
   beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
   afterAll(() => jest.restoreAllMocks());
 
@@ -117,7 +118,7 @@ describe('CorsGuard', () => {
         context(AdminController, 'stats', { origin: 'http://localhost:1234' }, response),
       ),
     ).toThrow(CorsForbiddenException);
-    expect([...response.headers.keys()]).toEqual(['vary']);
+    expect(Object.fromEntries(response.headers)).toEqual({ vary: 'Origin' });
   });
 
   it('ignores non-HTTP contexts', () => {
@@ -164,6 +165,60 @@ describe('CorsRouteTable', () => {
         '@CorsPolicy on BadController.get: origins: "https://ok.example.com/" must not end with "/"',
         '@CorsPolicy on BadController.get: origins: "null" is never allowed: sandboxed iframes, file: pages and redirects all send "null"',
         '@CorsPolicy on BadController.star: origins: "*" cannot be combined with credentials=true (browsers reject it); list the origins instead',
+      ].join('\n'),
+    );
+  });
+
+  it('merges route over controller field by field: a route tweak keeps the controller origins', () => {
+    @CorsPolicy({ origins: ['https://admin.example.com'], credentials: true })
+    @Controller('merged')
+    class MergedController {
+      @CorsPolicy({ maxAge: 600 })
+      @Get()
+      get(): void {}
+    }
+    const merged = buildTable([MergedController]).forRequest('GET', '/merged');
+    expect(merged.decide(origin('http://localhost:1234')).kind).toBe('refused');
+    const allowed = merged.decide(origin('https://admin.example.com'));
+    expect(allowed.headers).toContainEqual(['Access-Control-Allow-Credentials', 'true']);
+    const preflight = merged.decidePreflight({
+      origins: ['https://admin.example.com'],
+      requestMethod: 'GET',
+    });
+    expect(preflight.headers).toContainEqual(['Access-Control-Max-Age', '600']);
+  });
+
+  it('re-checks inherited env origins with the route settings (plain http + credentials)', () => {
+    @Controller('creds')
+    class CredsController {
+      @CorsPolicy({ credentials: true })
+      @Get()
+      get(): void {}
+    }
+    expect(() =>
+      buildTable([CredsController], { CORS_ALLOWED_ORIGINS: 'http://app.corp.example' }),
+    ).toThrow(
+      '@CorsPolicy on CredsController.get: origins: "http://app.corp.example" is plain http with credentials=true; use https or set CORS_ALLOW_INSECURE_ORIGINS=true',
+    );
+    expect(() =>
+      buildTable([CredsController], {
+        CORS_ALLOWED_ORIGINS: 'http://app.corp.example',
+        CORS_ALLOW_INSECURE_ORIGINS: 'true',
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses out-of-range maxAge and empty methods on a decorator', () => {
+    @Controller('odd')
+    class OddController {
+      @CorsPolicy({ maxAge: 100_000, methods: [] })
+      @Get()
+      get(): void {}
+    }
+    expect(() => buildTable([OddController])).toThrow(
+      [
+        '@CorsPolicy on OddController.get: maxAge must be an integer 0-86400, got 100000',
+        '@CorsPolicy on OddController.get: methods must list at least one method',
       ].join('\n'),
     );
   });

@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
   clearCorsHeaders,
@@ -8,39 +7,34 @@ import {
   nodeRequest,
   nodeResponse,
   readCorsRequest,
+  writeHeaders,
 } from './cors-http';
-import { CorsPolicy } from './cors-policy.decorator';
 import { CorsRouteTable } from './cors-route-table';
 
 /**
  * The last word before pipes and the handler: checks the origin against the policy of the handler
- * Nest actually picked (route beats controller beats env). CorsMiddleware has normally refused a
- * bad origin already; this guard makes "the handler never runs for a refused origin" hold even if
+ * Nest actually picked (route beats controller beats env, field by field). CorsRequestHandler has
+ * normally refused a bad origin before routing already; this guard makes "the handler never runs for a refused origin" hold even if
  * the pre-routing table and the router ever disagree about which route a URL is.
  */
 @Injectable()
 export class CorsGuard implements CanActivate {
   private readonly logger = new Logger('Cors');
 
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly routes: CorsRouteTable,
-  ) {}
+  constructor(private readonly routes: CorsRouteTable) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const route = this.reflector.getAllAndOverride(CorsPolicy, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
     const http = context.switchToHttp();
     const req = nodeRequest(http.getRequest<object>());
-    const policy = this.routes.forRoute(route);
+    const policy = this.routes.forHandler(context.getHandler());
     // Admitted before routing by this very policy: nothing left to check.
     if (decidedWith(req) === policy) return true;
     const decision = policy.decide(readCorsRequest(req));
     if (decision.kind !== 'refused') return true;
-    clearCorsHeaders(nodeResponse(http.getResponse<object>()));
+    const res = nodeResponse(http.getResponse<object>());
+    clearCorsHeaders(res);
+    writeHeaders(res, decision.headers);
     this.logger.warn(`CORS refused ${describeRequest(req)}: ${decision.reason}`);
     throw new CorsForbiddenException(decision.reason);
   }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { pathOf } from '../common/http/request-target';
 import { assignRequestId } from '../common/request-id';
 import { ROOT_LOGGER } from './root-logger';
 
-const HEALTH_PATH = /^\/health(?:[/?]|$)/;
+const HEALTH_PATH = /^\/health(?:\/|$)/;
 
 /**
  * One JSON line per response: request id, method, path (no query), status, duration. Headers,
@@ -18,25 +19,29 @@ const HEALTH_PATH = /^\/health(?:[/?]|$)/;
 export class AccessLog {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
-  /** Gives the request its id and logs the response when it is finished. */
+  /**
+   * Gives the request its id and logs the response when its connection is done with it: 'close'
+   * also fires for requests the client aborted or a shutdown cut, which 'finish' would miss.
+   */
   track(req: IncomingMessage, res: ServerResponse): void {
     const id = assignRequestId(req, res);
     const start = performance.now();
-    res.once('finish', () => {
+    res.once('close', () => {
+      const completed = res.writableFinished;
       const status = res.statusCode;
-      const url = req.url ?? '/';
-      const level = status >= 500 ? 'error' : HEALTH_PATH.test(url) ? 'debug' : 'info';
+      const path = pathOf(req.url ?? '/');
+      const level = status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
-      const query = url.indexOf('?');
       this.logger[level](
         {
           reqId: id,
           method: req.method,
-          path: query < 0 ? url : url.slice(0, query),
+          path,
           status,
           ms: Math.round((performance.now() - start) * 10) / 10,
+          ...(completed ? {} : { aborted: true }),
         },
-        'request completed',
+        completed ? 'request completed' : 'request aborted',
       );
     });
   }

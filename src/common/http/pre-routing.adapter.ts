@@ -17,6 +17,7 @@ export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => b
 export class PreRoutingExpressAdapter extends ExpressAdapter {
   private readonly preRoutingLogger = new Logger(PreRoutingExpressAdapter.name);
   private preRouting: PreRoutingHandler = () => false;
+  private closing = false;
 
   setPreRouting(handler: PreRoutingHandler): void {
     this.preRouting = handler;
@@ -27,9 +28,28 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     const express = this.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
     this.setHttpServer(
       http.createServer((req, res) => {
+        // While draining, ask keep-alive clients to reconnect elsewhere after this response.
+        if (this.closing) res.setHeader('Connection', 'close');
         if (!this.runPreRouting(req, res)) express(req, res);
       }),
     );
+  }
+
+  /**
+   * Stops accepting connections and waits for in-flight requests. Node closes idle keep-alive
+   * connections only once, when close() starts; a connection whose request finishes later stays
+   * open, so the drain would wait for its keep-alive timeout. Closing idle ones every 100 ms ends
+   * the drain as soon as the last request is done.
+   */
+  override async close(): Promise<void> {
+    this.closing = true;
+    const server = this.getHttpServer() as http.Server;
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    try {
+      await super.close();
+    } finally {
+      clearInterval(sweep);
+    }
   }
 
   private runPreRouting(req: IncomingMessage, res: ServerResponse): boolean {
@@ -37,8 +57,10 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
       return this.preRouting(req, res);
     } catch (error) {
       // A throw here would escape the server's request listener and crash the process.
-      this.preRoutingLogger.error(`Pre-routing failed: ${String(error)}`, (error as Error).stack);
-      if (!res.headersSent) writeErrorEnvelope(res, 500, ErrorMessages.internal);
+      const stack = error instanceof Error ? error.stack : undefined;
+      this.preRoutingLogger.error(`Pre-routing failed: ${String(error)}`, stack);
+      if (res.headersSent) res.destroy();
+      else writeErrorEnvelope(res, 500, ErrorMessages.internal);
       return true;
     }
   }

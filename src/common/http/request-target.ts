@@ -1,0 +1,17 @@
+/**
+ * The path of a request target without query or fragment, the way Express's router sees it:
+ * an absolute-form target (`http://host/path`, legal in HTTP/1.1) is reduced to its path, so it
+ * neither leaks credentials into logs nor misses its route's CORS policy.
+ */
+export function pathOf(target: string): string {
+  let path = target;
+  if (!path.startsWith('/')) {
+    const scheme = path.indexOf('://');
+    if (scheme >= 0) {
+      const slash = path.indexOf('/', scheme + 3);
+      path = slash < 0 ? '/' : path.slice(slash);
+    }
+  }
+  const end = path.search(/[?#]/);
+  return end < 0 ? path : path.slice(0, end);
+}
