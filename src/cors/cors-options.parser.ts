@@ -27,6 +27,7 @@ export type SettingLabels = Readonly<
     | 'methods'
     | 'allowedHeaders'
     | 'exposedHeaders'
+    | 'maxAge'
     | 'allowInsecureOrigins',
     string
   >
@@ -37,6 +38,9 @@ export interface ParsedCorsSettings {
   readonly problems: readonly string[];
   readonly loopbackOrigins: readonly string[];
 }
+
+/** Seconds; browsers cap the preflight cache lower anyway (Chromium at 7200). */
+export const MAX_AGE_LIMIT = 86_400;
 
 /** RFC 9110 token: what a method or a header name may contain. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -79,6 +83,7 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
     }
   }
 
+  if (raw.methods.length === 0) problems.push(`${labels.methods}: must list at least one method`);
   problems.push(...tokenProblems(labels.methods, raw.methods, 'method'));
   for (const method of raw.methods) {
     if (TOKEN.test(method) && method !== method.toUpperCase()) {
@@ -87,6 +92,9 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
   }
   problems.push(...tokenProblems(labels.allowedHeaders, raw.allowedHeaders, 'header name'));
   problems.push(...tokenProblems(labels.exposedHeaders, raw.exposedHeaders, 'header name'));
+  if (!Number.isInteger(raw.maxAge) || raw.maxAge < 0 || raw.maxAge > MAX_AGE_LIMIT) {
+    problems.push(`${labels.maxAge} must be an integer 0-${MAX_AGE_LIMIT}, got ${raw.maxAge}`);
+  }
 
   return {
     options: {

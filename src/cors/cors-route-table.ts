@@ -15,8 +15,6 @@ interface DynamicRoute {
   readonly policy: CorsPolicy;
 }
 
-const MAX_AGE_LIMIT = 86_400;
-
 /**
  * The policy of every route, resolved once at startup from the `@CorsPolicy()` decorators: each
  * field comes from the route's decorator, else the controller's, else the environment. The
@@ -108,16 +106,6 @@ export class CorsRouteTable implements OnModuleInit {
       DECORATOR_LABELS,
     );
     problems.push(...parsed.problems.map((problem) => `${where}: ${problem}`));
-    const { maxAge, methods } = route;
-    if (
-      maxAge !== undefined &&
-      (!Number.isInteger(maxAge) || maxAge < 0 || maxAge > MAX_AGE_LIMIT)
-    ) {
-      problems.push(`${where}: maxAge must be an integer 0-${MAX_AGE_LIMIT}, got ${maxAge}`);
-    }
-    if (methods !== undefined && methods.length === 0) {
-      problems.push(`${where}: methods must list at least one method`);
-    }
     return new CorsPolicy(parsed.options);
   }
 
@@ -151,5 +139,6 @@ const DECORATOR_LABELS: SettingLabels = {
   methods: 'methods',
   allowedHeaders: 'allowedHeaders',
   exposedHeaders: 'exposedHeaders',
+  maxAge: 'maxAge',
   allowInsecureOrigins: 'CORS_ALLOW_INSECURE_ORIGINS',
 };

@@ -108,6 +108,7 @@ describe('readCorsEnv', () => {
     [{ CORS_ALLOWED_METHODS: 'get' }, 'CORS_ALLOWED_METHODS: "get" must be uppercase ("GET")'],
     [{ CORS_ALLOWED_METHODS: 'GET,PO ST' }, 'CORS_ALLOWED_METHODS: "PO ST" is not a valid method'],
     [{ CORS_ALLOWED_METHODS: '*' }, 'CORS_ALLOWED_METHODS: "*" is not supported'],
+    [{ CORS_ALLOWED_METHODS: ' , ' }, 'CORS_ALLOWED_METHODS: must list at least one method'],
     [
       { CORS_ALLOWED_HEADERS: 'X-Ok, X:Bad' },
       'CORS_ALLOWED_HEADERS: "X:Bad" is not a valid header name',

@@ -2,7 +2,7 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { NodeEnv, readAppEnv } from '../config/app.config';
 import { EnvReader } from '../config/env-reader';
 import { parseEnv } from '../config/parse-env';
-import { parseCorsSettings, SettingLabels } from './cors-options.parser';
+import { MAX_AGE_LIMIT, parseCorsSettings, SettingLabels } from './cors-options.parser';
 
 export const CORS_ENV_DEFAULTS = {
   origins: ['http://localhost:1234'],
@@ -17,6 +17,7 @@ const ENV_LABELS: SettingLabels = {
   methods: 'CORS_ALLOWED_METHODS',
   allowedHeaders: 'CORS_ALLOWED_HEADERS',
   exposedHeaders: 'CORS_EXPOSED_HEADERS',
+  maxAge: 'CORS_MAX_AGE',
   allowInsecureOrigins: 'CORS_ALLOW_INSECURE_ORIGINS',
 };
 
@@ -39,7 +40,7 @@ export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
       methods: reader.list(ENV_LABELS.methods, CORS_ENV_DEFAULTS.methods),
       allowedHeaders: reader.list(ENV_LABELS.allowedHeaders, CORS_ENV_DEFAULTS.allowedHeaders),
       exposedHeaders: reader.list(ENV_LABELS.exposedHeaders, []),
-      maxAge: reader.integer('CORS_MAX_AGE', CORS_ENV_DEFAULTS.maxAge, 0, 86400),
+      maxAge: reader.integer(ENV_LABELS.maxAge, CORS_ENV_DEFAULTS.maxAge, 0, MAX_AGE_LIMIT),
       allowInsecureOrigins,
     },
     ENV_LABELS,

@@ -217,8 +217,8 @@ describe('CorsRouteTable', () => {
     }
     expect(() => buildTable([OddController])).toThrow(
       [
+        '@CorsPolicy on OddController.get: methods: must list at least one method',
         '@CorsPolicy on OddController.get: maxAge must be an integer 0-86400, got 100000',
-        '@CorsPolicy on OddController.get: methods must list at least one method',
       ].join('\n'),
     );
   });
