@@ -25,7 +25,8 @@ interface DynamicRoute {
 export class CorsRouteTable implements OnModuleInit {
   readonly defaultPolicy: CorsPolicy;
   private readonly byHandler = new Map<object, CorsPolicy>();
-  private readonly staticRoutes = new Map<string, CorsPolicy>();
+  /** Normalised path → route method → policy. */
+  private readonly staticRoutes = new Map<string, Map<string, CorsPolicy>>();
   private readonly dynamicRoutes: DynamicRoute[] = [];
 
   constructor(
@@ -71,14 +72,15 @@ export class CorsRouteTable implements OnModuleInit {
   /** The policy for a request not yet routed; unknown routes get the environment's. */
   forRequest(method: string, target: string): CorsPolicy {
     const path = pathOf(target);
-    const lookup = method === 'HEAD' ? ['HEAD', 'GET', 'ALL'] : [method, 'ALL'];
-    const key = normalizePath(path);
-    for (const candidate of lookup) {
-      const policy = this.staticRoutes.get(`${candidate} ${key}`);
-      if (policy) return policy;
-    }
+    const byMethod = this.staticRoutes.get(normalizePath(path));
+    const found =
+      byMethod &&
+      (byMethod.get(method) ??
+        (method === 'HEAD' ? byMethod.get('GET') : undefined) ??
+        byMethod.get('ALL'));
+    if (found) return found;
     for (const route of this.dynamicRoutes) {
-      if (lookup.includes(route.method) && route.matches(path)) return route.policy;
+      if (servesMethod(route.method, method) && route.matches(path)) return route.policy;
     }
     return this.defaultPolicy;
   }
@@ -114,9 +116,18 @@ export class CorsRouteTable implements OnModuleInit {
       const matcher = match(path, { sensitive: false, trailing: true, decode: false });
       this.dynamicRoutes.push({ method, policy, matches: (p) => matcher(p) !== false });
     } else {
-      this.staticRoutes.set(`${method} ${normalizePath(path)}`, policy);
+      const key = normalizePath(path);
+      const byMethod = this.staticRoutes.get(key) ?? new Map<string, CorsPolicy>();
+      this.staticRoutes.set(key, byMethod.set(method, policy));
     }
   }
+}
+
+/** Express serves HEAD with GET routes, and ALL routes serve every method. */
+function servesMethod(routeMethod: string, method: string): boolean {
+  return (
+    routeMethod === method || routeMethod === 'ALL' || (method === 'HEAD' && routeMethod === 'GET')
+  );
 }
 
 /** Express matches case-insensitively and ignores one trailing slash; so does the table. */
