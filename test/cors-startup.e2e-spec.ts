@@ -1,4 +1,4 @@
-import { freePort, jsonLogLines, runService } from './helpers/spawn-service';
+import { jsonLogLines, runService, startService } from './helpers/spawn-service';
 
 /** Every configuration cors-notes.md says must stop the process, spawned for real. */
 describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => {
@@ -116,22 +116,22 @@ describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => 
   });
 
   it('starts in production with a valid allowlist and warns about loopback entries', async () => {
-    const port = await freePort();
-    const result = await runService(
-      {
-        NODE_ENV: 'production',
-        PORT: String(port),
-        CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:1234',
-      },
-      { timeoutMs: 4000, untilStdout: 'Listening on' },
-    );
-    const lines = jsonLogLines(result.stdout);
-    expect(lines.map((line) => line.msg)).toContain(`Listening on http://127.0.0.1:${port}`);
-    expect(lines).toContainEqual(
-      expect.objectContaining({
-        level: 40,
-        msg: 'CORS_ALLOWED_ORIGINS: "http://localhost:1234" is a loopback origin in production',
-      }),
-    );
+    const service = await startService({
+      NODE_ENV: 'production',
+      CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:1234',
+    });
+    try {
+      await service.waitForOutput('Listening on');
+      const lines = jsonLogLines(service.stdout());
+      expect(lines.map((line) => line.msg)).toContain(`Listening on ${service.url}`);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          msg: 'CORS_ALLOWED_ORIGINS: "http://localhost:1234" is a loopback origin in production',
+        }),
+      );
+    } finally {
+      service.kill();
+    }
   });
 });

@@ -5,22 +5,14 @@
  * timeout, and the service built from dist/ really starts with the compose environment.
  * Nothing here needs a Docker engine or a cluster; `docker-compose config` runs when installed.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigValidationError } from '../src/config/config-validation.error';
 import { knownEnvVariables, validateEnv } from '../src/config/env.validation';
-import { freePort, MAIN_JS } from './helpers/spawn-service';
+import { ServiceProcess, startService } from './helpers/spawn-service';
 
 const ROOT = path.resolve(__dirname, '..');
 const K8S_DIR = path.join(ROOT, 'deploy/k8s');
@@ -581,58 +573,19 @@ describe('deploy/k8s', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('dist/main.js with the deployment environment', () => {
-  let child: ChildProcess | undefined;
+  let service: ServiceProcess | undefined;
   let workDir: string | undefined;
-  let output = '';
 
-  beforeAll(async () => {
-    // `npm test` builds first; allow for a concurrent `npm run build` (rm -rf dist && tsc).
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(MAIN_JS) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
-  }, 40_000);
   beforeEach(() => {
     // No .env files: the container's working directory has none either.
     workDir = mkdtempSync(path.join(tmpdir(), 'greet-deploy-'));
-    output = '';
   });
   afterEach(() => {
-    child?.kill('SIGKILL');
-    child = undefined;
+    service?.kill();
+    service = undefined;
     if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
     workDir = undefined;
   });
-
-  async function start(env: Env): Promise<{ base: string; exited: Promise<number | null> }> {
-    const port = await freePort();
-    const proc = spawn(process.execPath, [MAIN_JS], {
-      cwd: workDir,
-      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    proc.stdout.on('data', (data: Buffer) => (output += data.toString()));
-    proc.stderr.on('data', (data: Buffer) => (output += data.toString()));
-    const exited = new Promise<number | null>((resolve) =>
-      proc.on('exit', (code, signal) => resolve(signal === null ? code : -1)),
-    );
-    const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`service exited early:\n${output}`);
-      try {
-        const res = await fetch(`${base}${READY}`);
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`service not ready after 15 s:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return { base, exited };
-  }
 
   const probePaths = () => [
     ...healthPathsIn(all(finalStage, 'HEALTHCHECK').join(' ')),
@@ -649,7 +602,8 @@ describe('dist/main.js with the deployment environment', () => {
     'starts with the %s, answers every probe path, drains on SIGTERM and exits 0',
     async (_label, envOf) => {
       const env = envOf();
-      const { base, exited } = await start(env);
+      service = await startService(env, { cwd: workDir });
+      const base = service.url;
       const paths = [...new Set(probePaths())];
       expect(paths).toEqual(expect.arrayContaining([LIVE, READY]));
       for (const probe of paths) {
@@ -669,9 +623,9 @@ describe('dist/main.js with the deployment environment', () => {
         },
       });
       expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
-      child!.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(output).not.toContain('Invalid configuration');
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      expect(service.stdout()).not.toContain('Invalid configuration');
     },
     40_000,
   );

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { jsonLogLines } from './helpers/spawn-service';
-import { ServiceProcess, startService } from './helpers/service-process';
+import { ServiceProcess, startService } from './helpers/spawn-service';
 
 const PROD = { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

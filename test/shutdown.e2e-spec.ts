@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { startService, ServiceProcess } from './helpers/service-process';
+import { ServiceProcess, startService } from './helpers/spawn-service';
 
 const BODY = JSON.stringify({ name: 'Alice', lang: 'es' });
 const ENV = {

@@ -1,53 +1,122 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
+/** The built service; `npm test` builds it first. */
 export const MAIN_JS = path.resolve(__dirname, '../../dist/main.js');
 
+interface Spawned {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** The exit code, or the signal's name when it was killed. */
+  readonly exited: Promise<number | string>;
+}
+
+/** `node dist/main.js` with exactly `env` plus PATH; HOST defaults to loopback. */
+function spawnMain(env: Record<string, string>, cwd = path.dirname(MAIN_JS)): Spawned {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
 export interface StartupResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
+  code: number | string;
   stdout: string;
   stderr: string;
 }
 
-export interface RunOptions {
-  cwd?: string;
-  /** Kill the process if it has not exited by then (a config that should fail but listened). */
-  timeoutMs?: number;
-  /** Stop the process (SIGTERM) once its stdout contains this text. */
-  untilStdout?: string;
+/**
+ * Runs the service and waits for it to exit: for configurations that must be refused. One that
+ * starts listening instead is killed after `timeoutMs`.
+ */
+export async function runService(
+  env: Record<string, string>,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<StartupResult> {
+  const run = spawnMain(env, options.cwd);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
+  const code = await run.exited;
+  clearTimeout(timer);
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  /** stdout and stderr so far. */
+  stdout(): string;
+  readonly exited: Promise<number | string>;
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  kill(): void;
 }
 
 /**
- * Runs the built service (`npm test` builds first) with exactly `env` plus PATH and HOST, and
- * waits for it to exit.
+ * Starts the service on a free loopback port (PORT and HOST override `env`) and waits until
+ * /health/live answers — log lines cannot be relied on, LOG_LEVEL may hide them.
  */
-export function runService(
+export async function startService(
   env: Record<string, string>,
-  options: RunOptions = {},
-): Promise<StartupResult> {
+  options: { cwd?: string } = {},
+): Promise<ServiceProcess> {
+  const port = await freePort();
+  const run = spawnMain({ ...env, HOST: '127.0.0.1', PORT: String(port) }, options.cwd);
+  const output = () => run.stdout() + run.stderr();
+  const service: ServiceProcess = {
+    child: run.child,
+    url: `http://127.0.0.1:${port}`,
+    stdout: output,
+    exited: run.exited,
+    waitForOutput: (text, timeoutMs = 10_000) =>
+      poll(() => output().includes(text), timeoutMs, run, `no "${text}" in output`),
+    kill: () => {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    },
+  };
+  let live = false;
+  const probe = () => {
+    void fetch(`${service.url}/health/live`).then(
+      (res) => (live = res.ok),
+      () => undefined,
+    );
+    return live;
+  };
+  try {
+    await poll(probe, 15_000, run, 'service did not become live');
+  } catch (error) {
+    service.kill();
+    throw error;
+  }
+  return service;
+}
+
+/** Resolves when `done()` holds; rejects on timeout or when the process exits first. */
+function poll(
+  done: () => boolean,
+  timeoutMs: number,
+  run: Spawned,
+  failure: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS], {
-      cwd: options.cwd ?? path.dirname(MAIN_JS),
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => {
-      stdout += data.toString();
-      if (options.untilStdout !== undefined && stdout.includes(options.untilStdout)) {
-        child.kill('SIGTERM');
+    const deadline = Date.now() + timeoutMs;
+    const timer = setInterval(() => {
+      if (done()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() > deadline || run.child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`${failure}:\n${run.stdout()}${run.stderr()}`));
       }
-    });
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+    }, 25);
   });
 }
 
