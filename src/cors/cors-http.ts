@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathOf } from '../common/http/request-target';
 import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
@@ -28,9 +29,14 @@ export function nodeResponse(res: object): ServerResponse {
   return ('raw' in res ? res.raw : res) as ServerResponse;
 }
 
-/** For log lines: method and path, quoted and shortened. */
-export function describeRequest(req: IncomingMessage): string {
-  return `${req.method ?? '?'} ${quote(pathOf(req.url ?? '/'))}`;
+const logger = new Logger('Cors');
+
+/**
+ * One warn line per refusal, with the reason: the browser only says "CORS error", so this is what
+ * an operator debugging a front end reads. Method and path are quoted and shortened.
+ */
+export function logRefusal(req: IncomingMessage, reason: string): void {
+  logger.warn(`CORS refused ${req.method ?? '?'} ${quote(pathOf(req.url ?? '/'))}: ${reason}`);
 }
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../common/error-envelope';
 import { ErrorMessages } from '../common/error-messages';
 import {
-  describeRequest,
+  logRefusal,
   endEmpty,
   markDecided,
   readCorsRequest,
@@ -22,8 +22,6 @@ import { CorsRouteTable } from './cors-route-table';
  */
 @Injectable()
 export class CorsRequestHandler {
-  private readonly logger = new Logger('Cors');
-
   constructor(private readonly routes: CorsRouteTable) {}
 
   /** Returns true when it answered the request (preflight or refusal). */
@@ -36,7 +34,7 @@ export class CorsRequestHandler {
       : policy.decide(readCorsRequest(req));
     writeHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
-      this.logger.warn(`CORS refused ${describeRequest(req)}: ${decision.reason}`);
+      logRefusal(req, decision.reason);
       writeErrorEnvelope(res, 403, ErrorMessages.originNotAllowed);
       return true;
     }

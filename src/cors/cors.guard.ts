@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
   clearCorsHeaders,
   decidedWith,
-  describeRequest,
+  logRefusal,
   nodeRequest,
   nodeResponse,
   readCorsRequest,
@@ -19,8 +19,6 @@ import { CorsRouteTable } from './cors-route-table';
  */
 @Injectable()
 export class CorsGuard implements CanActivate {
-  private readonly logger = new Logger('Cors');
-
   constructor(private readonly routes: CorsRouteTable) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -35,7 +33,7 @@ export class CorsGuard implements CanActivate {
     const res = nodeResponse(http.getResponse<object>());
     clearCorsHeaders(res);
     writeHeaders(res, decision.headers);
-    this.logger.warn(`CORS refused ${describeRequest(req)}: ${decision.reason}`);
+    logRefusal(req, decision.reason);
     throw new CorsForbiddenException(decision.reason);
   }
 }
