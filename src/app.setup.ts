@@ -1,7 +1,12 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
+import { writeErrorEnvelope } from './common/error-envelope';
+import { ErrorMessages } from './common/error-messages';
+import { answerClientErrors } from './common/http/client-error';
+import { applyServerTimeouts } from './common/http/http-server-limits';
+import { declaresMoreThan } from './common/http/request-body';
 import { setSecurityHeaders } from './common/http/security-headers';
-import { bodyParserErrorMiddleware } from './common/middleware/body-parser-errors';
+import { jsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
 import { CorsRequestHandler } from './cors/cors-request.handler';
@@ -12,33 +17,45 @@ import { AccessLog } from './logging/access-log';
  * The one place the request pipeline is assembled; main.ts and the e2e specs both call it, so the
  * tests exercise the production pipeline. The app must be created by createApp() (with the
  * pre-routing adapter and `bodyParser: false`). Order matters:
+ * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
  * 1. pre-routing, before Express: security headers, request id + access log, then CORS, which
  *    answers preflights and refusals itself and writes an allowed origin's headers before
- *    anything can fail;
- * 2. the JSON body parser with the body limit, its errors mapped to the contract's messages;
+ *    anything can fail, then the 413 for a declared Content-Length over the limit;
+ * 2. the JSON body reader with the size, depth and element limits;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
+ * Whatever answers before the body is read also closes the connection (closeIfBodyUnread).
  */
 export async function configureApp<T extends NestExpressApplication>(app: T): Promise<T> {
-  const { bodyLimitBytes, docsEnabled } = app.get<AppConfig>(appConfig.KEY);
+  const config = app.get<AppConfig>(appConfig.KEY);
+  const { bodyLimitBytes, docsEnabled } = config;
   const accessLog = app.get(AccessLog);
   const cors = app.get(CorsRequestHandler);
   const adapter = app.getHttpAdapter();
   if (!(adapter instanceof PreRoutingExpressAdapter)) {
     throw new Error('configureApp() needs an application created by createApp()');
   }
+  const server = app.getHttpServer();
+  applyServerTimeouts(server, config);
+  answerClientErrors(server, (answer) => accessLog.clientError(answer));
   adapter.setPreRouting((req, res) => {
     setSecurityHeaders(req, res);
     accessLog.track(req, res);
-    return cors.handle(req, res);
+    if (cors.handle(req, res)) return true;
+    if (!declaresMoreThan(req, bodyLimitBytes)) return false;
+    writeErrorEnvelope(res, 413, ErrorMessages.payloadTooLarge);
+    return true;
   });
   // ETags only make sense for cacheable GETs; hashing every POST response costs throughput.
   app.set('etag', false);
   // helmet removes X-Powered-By before routing, but Express would add it back afterwards.
   app.disable('x-powered-by');
-  // strict: false lets `null`, numbers and strings parse, so they get "must be a JSON object"
-  // instead of a misleading "Malformed JSON".
-  app.useBodyParser('json', { limit: bodyLimitBytes, strict: false });
-  app.use(bodyParserErrorMiddleware);
+  app.use(
+    jsonBodyMiddleware({
+      limitBytes: bodyLimitBytes,
+      maxDepth: config.bodyMaxDepth,
+      maxElements: config.bodyMaxElements,
+    }),
+  );
   app.useGlobalPipes(new RequestValidationPipe());
   if (docsEnabled) await setupOpenApi(app);
   return app;

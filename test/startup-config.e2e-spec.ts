@@ -10,9 +10,20 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
     ['PORT', '-1', 'PORT must be an integer 1-65535, got "-1"'],
     ['PORT', '80.5', 'PORT must be an integer 1-65535, got "80.5"'],
     ['HOST', 'not a host', 'HOST must be a hostname or IP address, got "not a host"'],
-    ['BODY_LIMIT', 'lots', 'BODY_LIMIT must be a positive size'],
-    ['BODY_LIMIT', '0', 'BODY_LIMIT must be a positive size'],
-    ['BODY_LIMIT', '-5kb', 'BODY_LIMIT must be a positive size'],
+    ['BODY_LIMIT', 'lots', 'BODY_LIMIT must be a size from 1 byte to 10mb'],
+    ['BODY_LIMIT', '0', 'BODY_LIMIT must be a size from 1 byte to 10mb'],
+    ['BODY_LIMIT', '-5kb', 'BODY_LIMIT must be a size from 1 byte to 10mb'],
+    ['BODY_LIMIT', '512mb', 'BODY_LIMIT must be a size from 1 byte to 10mb'],
+    ['BODY_LIMIT', '10485761', 'BODY_LIMIT must be a size from 1 byte to 10mb'],
+    ['BODY_MAX_DEPTH', '0', 'BODY_MAX_DEPTH must be an integer 1-256, got "0"'],
+    ['BODY_MAX_ELEMENTS', 'many', 'BODY_MAX_ELEMENTS must be an integer 1-100000, got "many"'],
+    ['REQUEST_TIMEOUT_MS', '500', 'REQUEST_TIMEOUT_MS must be an integer 1000-3600000, got "500"'],
+    ['HEADERS_TIMEOUT_MS', '0', 'HEADERS_TIMEOUT_MS must be an integer 1000-3600000, got "0"'],
+    [
+      'KEEP_ALIVE_TIMEOUT_MS',
+      '5s',
+      'KEEP_ALIVE_TIMEOUT_MS must be an integer 1000-3600000, got "5s"',
+    ],
     ['NODE_ENV', 'prod', 'NODE_ENV must be one of development, production, test, got "prod"'],
   ])('%s=%s → exit 1 naming the variable and value', async (name, value, message) => {
     const result = await runService({ [name]: value });
@@ -29,6 +40,14 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe('Invalid configuration: PORT must be an integer 1-65535, got "eighty"');
     expect(lines[1]).toMatch(/^Invalid configuration: BODY_LIMIT .*"lots"$/);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming both', async () => {
+    const result = await runService({ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '6000' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (5000), got "6000"',
+    );
   });
 
   it('prints no stack trace', async () => {
@@ -64,6 +83,6 @@ describe('env files', () => {
     const result = await runService({ NODE_ENV: 'test', PORT: 'from-process' }, { cwd: dir });
     expect(result.stderr).toContain('got "from-process"');
     expect(result.stderr).not.toContain('from-dotenv-test');
-    expect(result.stderr).toContain('BODY_LIMIT must be a positive size');
+    expect(result.stderr).toContain('BODY_LIMIT must be a size from 1 byte to 10mb');
   });
 });

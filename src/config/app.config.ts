@@ -8,6 +8,13 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/**
+ * Whole request bodies are held in memory: past a few megabytes one request could take a pod
+ * over its memory limit (and raw-body cannot build strings of hundreds of megabytes at all).
+ */
+export const MAX_BODY_LIMIT = '10mb';
+const HOUR_MS = 3_600_000;
+
 /** Parses the service-wide variables; problems go to the reader, defaults fill the gaps. */
 export function readAppEnv(reader: EnvReader) {
   const nodeEnv = reader.oneOf('NODE_ENV', NODE_ENVS, 'development');
@@ -15,11 +22,31 @@ export function readAppEnv(reader: EnvReader) {
     nodeEnv,
     host: reader.host('HOST', '0.0.0.0'),
     port: reader.integer('PORT', 5000, 1, 65535),
-    bodyLimitBytes: reader.byteSize('BODY_LIMIT', '1mb'),
+    bodyLimitBytes: reader.byteSize('BODY_LIMIT', '1mb', MAX_BODY_LIMIT),
+    bodyMaxDepth: reader.integer('BODY_MAX_DEPTH', 32, 1, 256),
+    bodyMaxElements: reader.integer('BODY_MAX_ELEMENTS', 1000, 1, 100_000),
+    ...readTimeouts(reader),
     logLevel: reader.oneOf<LogLevelName>('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     docsEnabled: reader.boolean('DOCS_ENABLED', nodeEnv !== 'production'),
   };
+}
+
+/**
+ * Keep-alive outlives the 60 s idle timeout of common load balancers, so the balancer, not the
+ * service, closes idle connections: otherwise it may reuse one the service has just closed (a 502).
+ */
+function readTimeouts(reader: EnvReader) {
+  const requestTimeoutMs = reader.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, HOUR_MS);
+  const headersTimeoutMs = reader.integer('HEADERS_TIMEOUT_MS', 20_000, 1000, HOUR_MS);
+  const keepAliveTimeoutMs = reader.integer('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, HOUR_MS);
+  // Node cannot honour a headers timeout longer than the timeout of the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.fail(
+      `HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs };
 }
 
 export const appConfig = registerAs('app', () => parseEnv(process.env, readAppEnv));

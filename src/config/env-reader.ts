@@ -66,13 +66,14 @@ export class EnvReader {
     return fallback;
   }
 
-  /** A size such as `1mb`, `512kb` or a plain byte count; returns bytes. */
-  byteSize(name: string, fallback: string): number {
+  /** A size such as `1mb`, `512kb` or a plain byte count, at most `max`; returns bytes. */
+  byteSize(name: string, fallback: string, max: string): number {
     const value = this.raw(name) ?? fallback;
     const parsed = /^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(value) ? bytes.parse(value) : null;
-    if (parsed === null || !Number.isSafeInteger(parsed) || parsed < 1) {
+    const maxBytes = bytes.parse(max) ?? 0;
+    if (parsed === null || !Number.isSafeInteger(parsed) || parsed < 1 || parsed > maxBytes) {
       this.fail(
-        `${name} must be a positive size such as "512kb", "1mb" or a byte count, got ${JSON.stringify(value)}`,
+        `${name} must be a size from 1 byte to ${max} such as "512kb", "1mb" or a byte count, got ${JSON.stringify(value)}`,
       );
       return bytes.parse(fallback) ?? 0;
     }

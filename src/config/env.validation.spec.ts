@@ -21,6 +21,8 @@ describe('knownEnvVariables', () => {
   it('lists every variable the parsers read', () => {
     expect(knownEnvVariables()).toEqual([
       'BODY_LIMIT',
+      'BODY_MAX_DEPTH',
+      'BODY_MAX_ELEMENTS',
       'CORS_ALLOWED_HEADERS',
       'CORS_ALLOWED_METHODS',
       'CORS_ALLOWED_ORIGINS',
@@ -29,10 +31,13 @@ describe('knownEnvVariables', () => {
       'CORS_EXPOSED_HEADERS',
       'CORS_MAX_AGE',
       'DOCS_ENABLED',
+      'HEADERS_TIMEOUT_MS',
       'HOST',
+      'KEEP_ALIVE_TIMEOUT_MS',
       'LOG_LEVEL',
       'NODE_ENV',
       'PORT',
+      'REQUEST_TIMEOUT_MS',
       'SHUTDOWN_TIMEOUT_MS',
     ]);
   });

@@ -20,15 +20,6 @@ export function decidedWith(req: IncomingMessage): CorsPolicy | undefined {
   return (req as Marked)[DECIDED_WITH];
 }
 
-/** Fastify wraps node's request and response in `raw`; Express extends them. */
-export function nodeRequest(req: object): IncomingMessage {
-  return ('raw' in req ? req.raw : req) as IncomingMessage;
-}
-
-export function nodeResponse(res: object): ServerResponse {
-  return ('raw' in res ? res.raw : res) as ServerResponse;
-}
-
 const logger = new Logger('Cors');
 
 /**

@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { nodeRequest, nodeResponse } from '../common/http/node-http';
 import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
   clearCorsHeaders,
   decidedWith,
   logRefusal,
-  nodeRequest,
-  nodeResponse,
   readCorsRequest,
   writeHeaders,
 } from './cors-http';

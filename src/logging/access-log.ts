@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ClientErrorAnswer } from '../common/http/client-error';
 import { pathOf } from '../common/http/request-target';
 import { assignRequestId } from '../common/request-id';
 import { ROOT_LOGGER } from './root-logger';
@@ -44,5 +45,10 @@ export class AccessLog {
         completed ? 'request completed' : 'request aborted',
       );
     });
+  }
+
+  /** The line for an answer Node's HTTP parser provoked (no Host, headers too large, a timeout). */
+  clientError({ status, code, requestId }: ClientErrorAnswer): void {
+    this.logger.info({ reqId: requestId, status, code }, 'request refused by the HTTP parser');
   }
 }

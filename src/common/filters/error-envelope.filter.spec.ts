@@ -14,9 +14,11 @@ function setup(headersSent = false) {
     reply: (_res: unknown, body: unknown, status: number) => replies.push({ body, status }),
     end: jest.fn(),
   };
+  // A response whose request body was fully read: the filter leaves its connection alone.
+  const response = { req: { complete: true, headers: {} }, setHeader: jest.fn() };
   const filter = new ErrorEnvelopeFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost);
   const host = {
-    switchToHttp: () => ({ getResponse: () => ({}), getRequest: () => ({}) }),
+    switchToHttp: () => ({ getResponse: () => response, getRequest: () => response.req }),
   } as unknown as ArgumentsHost;
   return { filter, host, replies, adapter };
 }

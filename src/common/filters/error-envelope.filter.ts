@@ -10,6 +10,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import { ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
+import { nodeResponse } from '../http/node-http';
+import { closeIfBodyUnread } from '../http/request-body';
 
 /**
  * Global: turns every exception — thrown by a handler, a pipe, a guard, the router's 404 or the
@@ -32,6 +34,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       httpAdapter.end(response);
       return;
     }
+    closeIfBodyUnread(nodeResponse(response as object));
     httpAdapter.reply(response, envelope, envelope.statusCode);
   }
 

@@ -39,7 +39,8 @@ function recordHeaders(middleware: typeof forApi): HeaderPairs {
   return headers;
 }
 
-const API_HEADERS = recordHeaders(forApi);
+/** The headers of every API response, also written on answers Node's HTTP parser provokes. */
+export const API_HEADERS = recordHeaders(forApi);
 const DOCS_HEADERS = recordHeaders(forDocs);
 
 export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): void {

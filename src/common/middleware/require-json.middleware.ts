@@ -2,6 +2,7 @@ import { Injectable, NestMiddleware, UnsupportedMediaTypeException } from '@nest
 import type { IncomingMessage } from 'node:http';
 import typeis from 'type-is';
 import { ErrorMessages } from '../error-messages';
+import { declaresBody } from '../http/request-body';
 
 /**
  * Refuses a request body that is not JSON. Besides keeping the contract, this is a security rule:
@@ -12,7 +13,7 @@ import { ErrorMessages } from '../error-messages';
 export class RequireJsonMiddleware implements NestMiddleware {
   use(req: IncomingMessage, _res: unknown, next: (error?: unknown) => void): void {
     if (
-      hasNonEmptyBody(req) &&
+      declaresBody(req) &&
       typeis.is(req.headers['content-type'] ?? '', ['application/json']) === false
     ) {
       next(new UnsupportedMediaTypeException(ErrorMessages.unsupportedMediaType));
@@ -20,10 +21,4 @@ export class RequireJsonMiddleware implements NestMiddleware {
     }
     next();
   }
-}
-
-/** `Content-Length: 0` is what fetch and most clients send for a POST without a body. */
-function hasNonEmptyBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

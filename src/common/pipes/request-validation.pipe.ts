@@ -24,6 +24,9 @@ export class RequestValidationPipe extends ValidationPipe {
   constructor() {
     super({
       transform: true,
+      // Only the DTO's @Expose()d keys are copied, transformed and validated: a body's cost is
+      // what the DTO reads, not the thousand unknown keys a client may add.
+      transformOptions: { excludeExtraneousValues: true, exposeDefaultValues: true },
       whitelist: true,
       forbidUnknownValues: true,
       validationError: { target: false, value: false },

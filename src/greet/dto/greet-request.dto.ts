@@ -1,4 +1,4 @@
-import { Transform } from 'class-transformer';
+import { Expose, Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ErrorMessages } from '../../common/error-messages';
 import { DEFAULT_LANGUAGE, LANGUAGE_CODES, LanguageCode } from '../languages';
@@ -20,7 +20,12 @@ const IsPresent = (message: string) =>
     { message },
   );
 
+/**
+ * `@Expose()` marks the only keys read from the body: the validation pipe transforms with
+ * `excludeExtraneousValues`, so unknown fields are ignored without being walked or validated.
+ */
 export class GreetRequestDto {
+  @Expose()
   @IsPresent(ErrorMessages.missingField('name'))
   @IsString({ message: ErrorMessages.fieldNotString('name') })
   @IsNotEmpty({ message: ErrorMessages.fieldEmpty('name') })
@@ -28,6 +33,7 @@ export class GreetRequestDto {
   @Transform(trimIfString)
   readonly name!: string;
 
+  @Expose()
   @ValidateIf((_object, value) => value !== undefined)
   @IsString({ message: ErrorMessages.fieldNotString('lang') })
   @IsIn(LANGUAGE_CODES, {

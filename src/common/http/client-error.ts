@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import {
+  STATUS_CODES,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorEnvelope } from '../error-envelope';
+import { ErrorMessages } from '../error-messages';
+import { REQUEST_ID_HEADER } from '../request-id';
+import { API_HEADERS } from './security-headers';
+
+export interface ClientErrorAnswer {
+  readonly status: number;
+  /** Node's error code, e.g. `HPE_HEADER_OVERFLOW`: fixed strings, safe to log. */
+  readonly code: string;
+  readonly requestId: string;
+}
+
+type SocketWithResponse = Duplex & { _httpMessage?: ServerResponse };
+
+/** Headers an answer written on the socket must not copy from the response it replaces. */
+const FRAMING = new Set(['content-length', 'content-type', 'connection', 'transfer-encoding']);
+
+/**
+ * Errors Node's HTTP parser raises (no Host, a header block over 16 KB, bad bytes, a request or
+ * headers timeout) never reach a request handler: Node writes a bare `400`/`408`/`431` with no
+ * body. This answers them like every other error — the JSON envelope, security headers, a request
+ * id, `Connection: close` — and reports each answer once (for the log).
+ *
+ * When a request was already being handled (a body timing out mid-read), its response's headers
+ * are kept, CORS headers included, so the front end can read the 408.
+ */
+export function answerClientErrors(
+  server: Server,
+  onAnswer: (answer: ClientErrorAnswer) => void,
+): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
+    const inFlight = socket._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const code = error.code ?? 'UNKNOWN';
+    const [status, message] = statusFor(code);
+    const headers = inFlight ? inFlight.getHeaders() : baseHeaders();
+    const requestId = String(headers[REQUEST_ID_HEADER.toLowerCase()] ?? randomUUID());
+    const answer = serialize(status, message, { ...headers, [REQUEST_ID_HEADER]: requestId });
+    socket.end(answer, () => socket.destroy());
+    onAnswer({ status, code, requestId });
+  });
+}
+
+function statusFor(code: string): readonly [number, string] {
+  switch (code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, ErrorMessages.requestTimeout];
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, ErrorMessages.headersTooLarge];
+    default:
+      return [400, ErrorMessages.badRequest];
+  }
+}
+
+function baseHeaders(): OutgoingHttpHeaders {
+  return Object.fromEntries(API_HEADERS);
+}
+
+function serialize(status: number, error: string, headers: OutgoingHttpHeaders): string {
+  const body = JSON.stringify({ statusCode: status, error } satisfies ErrorEnvelope);
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || FRAMING.has(name.toLowerCase())) continue;
+    for (const item of Array.isArray(value) ? value : [value]) head += `${name}: ${item}\r\n`;
+  }
+  head += 'Content-Type: application/json; charset=utf-8\r\n';
+  head += `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+  return head + body;
+}

@@ -1,0 +1,21 @@
+import type { IncomingMessage } from 'node:http';
+import { hasJsonBody, JsonBodyLimits, readJsonBody } from '../body/json-body.reader';
+
+type RequestWithBody = IncomingMessage & { body?: unknown };
+
+/**
+ * Express middleware in place of body-parser's `json()`: sets `req.body` from a JSON body, or
+ * passes the contract's 4xx to the error-envelope filter (see readJsonBody for why).
+ */
+export function jsonBodyMiddleware(limits: JsonBodyLimits) {
+  return (req: RequestWithBody, _res: unknown, next: (error?: unknown) => void): void => {
+    if (!hasJsonBody(req)) {
+      next();
+      return;
+    }
+    readJsonBody(req, limits).then((body) => {
+      req.body = body;
+      next();
+    }, next);
+  };
+}
