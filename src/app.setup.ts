@@ -5,6 +5,7 @@ import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
 import { applyServerTimeouts } from './common/http/http-server-limits';
 import { declaresMoreThan } from './common/http/request-body';
+import { lacksRequiredHost } from './common/http/request-target';
 import { setSecurityHeaders } from './common/http/security-headers';
 import { jsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
@@ -40,6 +41,12 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   adapter.setPreRouting((req, res) => {
     setSecurityHeaders(req, res);
     accessLog.track(req, res);
+    if (lacksRequiredHost(req)) {
+      // A client this confused about HTTP gets no second request on the connection.
+      res.setHeader('Connection', 'close');
+      writeErrorEnvelope(res, 400, ErrorMessages.badRequest);
+      return true;
+    }
     if (cors.handle(req, res)) return true;
     if (!declaresMoreThan(req, bodyLimitBytes)) return false;
     writeErrorEnvelope(res, 413, ErrorMessages.payloadTooLarge);

@@ -29,6 +29,26 @@ export function postChunked(
   });
 }
 
+/** POSTs `body` byte for byte (supertest would serialise a Buffer sent as JSON). */
+export function postBytes(
+  url: string,
+  path: string,
+  body: Buffer,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    // With Transfer-Encoding: chunked, Node frames the body itself.
+    const framing = 'Transfer-Encoding' in headers ? {} : { 'Content-Length': body.length };
+    const req = http.request(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...framing, ...headers },
+    });
+    req.on('response', (res) => void collect(res).then(resolve, reject));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
  * Writes `head` as is on a raw socket and reads the whole response: for what HTTP clients refuse
  * to send (duplicated header lines, odd framing).
@@ -46,6 +66,51 @@ export function rawRequest(url: string, head: string, body = ''): Promise<RawRes
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }
+    });
+  });
+}
+
+export interface StalledExchange {
+  /** The response, parsed from everything the server sent before it closed the connection. */
+  readonly response: RawResponse;
+  /** From the first byte written until the server closed the connection. */
+  readonly ms: number;
+}
+
+/**
+ * Writes `head` (and any `body` parts) on a raw socket and then stalls: never ends the request,
+ * so the exchange only completes when the server answers and closes the connection itself.
+ * Fails after `timeoutMs` if the server never does.
+ */
+export function stalledRequest(
+  url: string,
+  head: string,
+  body: Array<string | Buffer> = [],
+  timeoutMs = 10_000,
+): Promise<StalledExchange> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(head);
+      for (const part of body) socket.write(part);
+    });
+    const parts: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server kept the connection open for ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (data) => parts.push(data));
+    // The server may close while we still write: what it sent before is the answer.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const text = Buffer.concat(parts).toString('utf8');
+      if (text === '') {
+        reject(new Error('the server closed the connection without an answer'));
+        return;
+      }
+      resolve({ response: parseResponse(text), ms: performance.now() - started });
     });
   });
 }

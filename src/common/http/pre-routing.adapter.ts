@@ -27,7 +27,8 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     if (options.httpsOptions) throw new Error('HTTPS is terminated in front of this service');
     const express = this.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
     this.setHttpServer(
-      http.createServer((req, res) => {
+      // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
+      http.createServer({ requireHostHeader: false }, (req, res) => {
         // While draining, ask keep-alive clients to reconnect elsewhere after this response.
         if (this.closing) res.setHeader('Connection', 'close');
         if (!this.runPreRouting(req, res)) express(req, res);

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * The path of a request target without query or fragment, the way Express's router sees it:
  * an absolute-form target (`http://host/path`, legal in HTTP/1.1) is reduced to its path, so it
@@ -14,4 +16,9 @@ export function pathOf(target: string): string {
   }
   const end = path.search(/[?#]/);
   return end < 0 ? path : path.slice(0, end);
+}
+
+/** HTTP/1.1 requires exactly one Host header (RFC 9112 §3.2); HTTP/1.0 may omit it. */
+export function lacksRequiredHost(req: IncomingMessage): boolean {
+  return req.httpVersion !== '1.0' && req.headers.host === undefined;
 }
