@@ -10,6 +10,7 @@ import { PeakRssSampler } from './rss-sampler';
 import { SCENARIOS } from './scenarios';
 import { startServer, waitUntilHealthy } from './server-process';
 import { Target } from './targets';
+import { HOSTILE_CLIENTS, runUnderAttack } from './under-attack';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -43,11 +44,18 @@ async function loadTarget(
         throw new Error(`server ${await server.exited} during load\n${server.outputTail()}`);
       }
     }
+    // Peak RSS covers (a)–(c): the hostile bodies of (d) would swell a reference's heap.
+    const peakRssMb = sampler.stop();
+    progress(`  (d) greeting while ${HOSTILE_CLIENTS} clients send hostile bodies`);
+    result.underAttack = await runUnderAttack(server.port, options.durationSec);
+    if (server.hasExited()) {
+      throw new Error(`server ${await server.exited} under attack\n${server.outputTail()}`);
+    }
     result.outcome = 'measured';
+    result.peakRssMb = peakRssMb;
   } finally {
     // Only a fully loaded run has a comparable peak; an idle or crashed one would flatter.
-    const peakRssMb = sampler.stop();
-    if (result.outcome === 'measured') result.peakRssMb = peakRssMb;
+    sampler.stop();
     await server.stop();
   }
 }

@@ -150,6 +150,59 @@ function scenarioSection(targets: ReportedTarget[], id: ScenarioId): string {
   ].join('\n');
 }
 
+function underAttackSection(targets: ReportedTarget[]): string {
+  const measured = targets.filter((t) => t.underAttack !== undefined);
+  if (measured.length === 0) return '(d) under attack: no target measured';
+  const bodies = measured[0].underAttack?.alone ?? [];
+  const aloneRows = measured.map((t) => [
+    t.name,
+    ...(t.underAttack?.alone ?? []).map(
+      (a) => `${a.status ?? 'ERR'} ${decimal.format(a.meanMs)}/${decimal.format(a.maxMs)}`,
+    ),
+  ]);
+  const attackRows = measured.map((t) => {
+    const { legit, hostile } = t.underAttack as NonNullable<ReportedTarget['underAttack']>;
+    return [
+      t.name,
+      integer.format(legit.requests),
+      decimal.format(legit.p50Ms),
+      decimal.format(legit.p99Ms),
+      decimal.format(legit.maxMs),
+      integer.format(legit.non2xx),
+      integer.format(hostile.requests),
+      decimal.format(hostile.meanMs),
+      Object.entries(hostile.statusCounts)
+        .map(([status, count]) => `${status}×${count}`)
+        .join(' '),
+    ];
+  });
+  return [
+    '(d) hostile bodies, each alone on an idle server: status, mean/max ms of 10 from last byte sent to answer',
+    formatTable(
+      ['target', ...bodies.map((b) => `${b.id} (${integer.format(b.bytes / 1000)} KB)`)],
+      aloneRows,
+      ['left', ...bodies.map((): Align => 'right')],
+    ),
+    '',
+    '(d) one greeting client while 3 clients loop those bodies — service bar: legit p99 ≤ 100 ms',
+    formatTable(
+      [
+        'target',
+        'greetings',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'non-2xx',
+        'hostile reqs',
+        'hostile mean ms',
+        'hostile statuses',
+      ],
+      attackRows,
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    ),
+  ].join('\n');
+}
+
 function resourceSection(targets: ReportedTarget[], coldStarts: number): string {
   const rows = targets.map((t) => [
     t.name,
@@ -217,6 +270,8 @@ export function formatReport(report: RunReport): string {
     precheckSection(report.targets),
     '',
     ...SCENARIOS.flatMap((s) => [scenarioSection(report.targets, s.id), '']),
+    underAttackSection(report.targets),
+    '',
     resourceSection(report.targets, options.coldStarts),
     '',
     barSection(service),

@@ -5,6 +5,7 @@ import { ScenarioResult } from './load';
 import { PrecheckReport } from './prechecks';
 import { ScenarioId } from './scenarios';
 import { TargetName } from './targets';
+import { UnderAttackResult } from './under-attack';
 
 /**
  * measured: pre-checks passed and every scenario ran; precheck-failed: answered wrongly, so not
@@ -19,6 +20,8 @@ export interface TargetResult {
   error?: string;
   precheck?: PrecheckReport;
   scenarios: Partial<Record<ScenarioId, ScenarioResult>>;
+  /** (d): a greeting client while hostile clients loop 1 MB bodies. */
+  underAttack?: UnderAttackResult;
   /** MiB, over the whole loaded run (start-up included). */
   peakRssMb?: number;
   coldStart?: ColdStartResult;

@@ -17,6 +17,13 @@ declare module 'autocannon' {
       /** Seconds. */
       timeout?: number;
       title?: string;
+      /** Each connection cycles through these requests, in order. */
+      requests?: Array<{
+        method?: Options['method'];
+        path?: string;
+        headers?: Record<string, string>;
+        body?: string;
+      }>;
     }
 
     /** An HDR histogram summary; latency values are milliseconds, requests are per second. */

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { closeIfBodyUnread } from './http/request-body';
+import { answerClosingIfBodyUnread } from './http/request-body';
 
 /** The one JSON shape of every error response. */
 export interface ErrorEnvelope {
@@ -20,8 +20,7 @@ export class ErrorEnvelopeDto implements ErrorEnvelope {
 export function writeErrorEnvelope(res: ServerResponse, statusCode: number, error: string): void {
   const body = JSON.stringify({ statusCode, error } satisfies ErrorEnvelope);
   res.statusCode = statusCode;
-  closeIfBodyUnread(res);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  answerClosingIfBodyUnread(res, () => res.end(body));
 }

@@ -75,6 +75,8 @@ export interface StalledExchange {
   readonly response: RawResponse;
   /** From the first byte written until the server closed the connection. */
   readonly ms: number;
+  /** The client's port: the server sees it as the connection's remote port. */
+  readonly localPort: number;
 }
 
 /**
@@ -91,7 +93,9 @@ export function stalledRequest(
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    let localPort = 0;
     const socket = net.connect(Number(port), hostname, () => {
+      localPort = socket.localPort ?? 0;
       socket.write(head);
       for (const part of body) socket.write(part);
     });
@@ -110,7 +114,11 @@ export function stalledRequest(
         reject(new Error('the server closed the connection without an answer'));
         return;
       }
-      resolve({ response: parseResponse(text), ms: performance.now() - started });
+      resolve({
+        response: parseResponse(text),
+        ms: performance.now() - started,
+        localPort,
+      });
     });
   });
 }

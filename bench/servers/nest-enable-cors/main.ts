@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from '../shared/cors-policy';
 import { HOST, portFromEnv } from '../shared/listen-address';
 import { AppModule } from './app.module';
@@ -10,7 +11,9 @@ import { AppModule } from './app.module';
  * plus a global ValidationPipe. The service under test must beat this to justify its own layer.
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  // The service's BODY_LIMIT: with Nest's default 100kb every 1 MB hostile body would be a cheap 413.
+  app.useBodyParser('json', { limit: '1mb' });
   app.enableCors({
     origin: [...ALLOWED_ORIGINS],
     credentials: ALLOW_CREDENTIALS,

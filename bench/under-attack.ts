@@ -1,0 +1,182 @@
+import autocannon from 'autocannon';
+import { request } from 'node:http';
+import { LOOPBACK } from './http-probe';
+import { SCENARIOS } from './scenarios';
+
+/** The bodies of the attack table in issue 9, each under 1 MiB. */
+export interface HostileBody {
+  id: string;
+  label: string;
+  body: string;
+}
+
+const nested = (open: string, close: string, depth: number, inner = '') =>
+  open.repeat(depth) + inner + close.repeat(depth);
+
+export const HOSTILE_BODIES: readonly HostileBody[] = [
+  {
+    id: 'keys',
+    label: '60,000 unknown keys',
+    body: `{"name":"a",${Array.from({ length: 60_000 }, (_, i) => `"key${i}":1`).join(',')}}`,
+  },
+  {
+    id: 'deep-field',
+    label: 'unknown field 400k arrays deep',
+    body: `{"name":"a","x":${nested('[', ']', 400_000)}}`,
+  },
+  {
+    id: 'deep-name',
+    label: 'name 300k arrays deep',
+    body: `{"name":${nested('[', ']', 300_000)}}`,
+  },
+  {
+    id: 'deep-objects',
+    label: '100k nested objects',
+    body: `{"name":"a","x":${nested('{"a":', '}', 100_000, '1')}}`,
+  },
+  {
+    id: 'objects',
+    label: '80,000 objects in an array',
+    body: `{"name":"a","x":[${Array(80_000).fill('{"i":0}').join(',')}]}`,
+  },
+];
+
+export interface HostileAlone {
+  id: string;
+  label: string;
+  bytes: number;
+  status?: number;
+  /**
+   * From the moment the last byte of the request was handed to the kernel to the end of the
+   * answer, one request at a time on loopback: the server's time, as near as a client can see it.
+   */
+  meanMs: number;
+  maxMs: number;
+}
+
+export interface UnderAttackResult {
+  /** Each hostile body on an idle server, sequentially. */
+  alone: HostileAlone[];
+  /** The greeting client while 3 hostile clients loop the bodies above. */
+  legit: { requests: number; p50Ms: number; p99Ms: number; maxMs: number; non2xx: number };
+  hostile: { requests: number; meanMs: number; statusCounts: Record<string, number> };
+  seconds: number;
+}
+
+export const HOSTILE_CLIENTS = 3;
+const ALONE_REPEATS = 10;
+
+/** One POST on a fresh connection; resolves with its status and the server-side time. */
+function timeOne(port: number, body: string): Promise<{ status: number; ms: number }> {
+  return new Promise((resolve, reject) => {
+    let sentAt = 0;
+    const outgoing = request(
+      {
+        host: LOOPBACK,
+        port,
+        method: 'POST',
+        path: '/greet',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        agent: false,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, ms: performance.now() - sentAt }),
+        );
+        res.on('error', reject);
+      },
+    );
+    outgoing.on('finish', () => (sentAt = performance.now()));
+    outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('hostile request timed out')));
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+async function measureAlone(port: number, hostile: HostileBody): Promise<HostileAlone> {
+  const times: number[] = [];
+  let status: number | undefined;
+  for (let i = 0; i < ALONE_REPEATS; i++) {
+    const one = await timeOne(port, hostile.body);
+    times.push(one.ms);
+    status = one.status;
+  }
+  return {
+    id: hostile.id,
+    label: hostile.label,
+    bytes: Buffer.byteLength(hostile.body),
+    status,
+    meanMs: times.reduce((sum, ms) => sum + ms, 0) / times.length,
+    maxMs: Math.max(...times),
+  };
+}
+
+function hostileClient(port: number, seconds: number, offset: number): autocannon.Instance {
+  // Each client cycles through every body, starting at a different one.
+  const bodies = [...HOSTILE_BODIES.slice(offset), ...HOSTILE_BODIES.slice(0, offset)];
+  return autocannon({
+    url: `http://${LOOPBACK}:${port}/greet`,
+    connections: 1,
+    duration: seconds,
+    timeout: 30,
+    requests: bodies.map(({ body }) => ({
+      method: 'POST',
+      path: '/greet',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })),
+  });
+}
+
+/**
+ * Responsiveness under attack: one client greets (the allowed POST of scenario (a), one
+ * connection) while HOSTILE_CLIENTS clients loop the hostile bodies, each on its own connection.
+ */
+export async function runUnderAttack(port: number, seconds: number): Promise<UnderAttackResult> {
+  const alone: HostileAlone[] = [];
+  for (const hostile of HOSTILE_BODIES) alone.push(await measureAlone(port, hostile));
+
+  const greet = SCENARIOS.find((s) => s.id === 'allowed');
+  if (greet === undefined) throw new Error('scenario (a) is missing');
+  const attackers = Array.from({ length: HOSTILE_CLIENTS }, (_, i) =>
+    hostileClient(port, seconds, i % HOSTILE_BODIES.length),
+  );
+  const legit = autocannon({
+    url: `http://${LOOPBACK}:${port}${greet.path}`,
+    method: greet.method,
+    headers: greet.headers,
+    body: greet.body,
+    connections: 1,
+    duration: seconds,
+    timeout: 30,
+  });
+  const [legitResult, ...hostileResults] = await Promise.all([legit, ...attackers]);
+  const hostileRequests = hostileResults.reduce((sum, r) => sum + r.requests.total, 0);
+  const statusCounts: Record<string, number> = {};
+  for (const result of hostileResults) {
+    for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
+      statusCounts[status] = (statusCounts[status] ?? 0) + count;
+    }
+  }
+  return {
+    alone,
+    legit: {
+      requests: legitResult.requests.total,
+      p50Ms: legitResult.latency.p50,
+      p99Ms: legitResult.latency.p99,
+      maxMs: legitResult.latency.max,
+      non2xx: legitResult.non2xx,
+    },
+    hostile: {
+      requests: hostileRequests,
+      meanMs:
+        hostileRequests === 0
+          ? 0
+          : hostileResults.reduce((sum, r) => sum + r.latency.average * r.requests.total, 0) /
+            hostileRequests,
+      statusCounts,
+    },
+    seconds,
+  };
+}
