@@ -5,9 +5,9 @@
 #   demo   the demo front end (demo/serve.js, no dependencies): `docker build --target demo .`
 #   api    the runtime image (the default target, last in this file): dist/ + production deps only
 #
-# Install scripts are ignored everywhere: the project needs none, and the image's npm (10.x) does
-# not read package.json's npm 11 `allowScripts` section, so it would otherwise run them.
-FROM node:20-bookworm-slim AS build
+# Install scripts are ignored everywhere: the project needs none, and `--ignore-scripts` keeps it
+# so whatever npm version the image ships (package.json's `allowScripts` needs npm 11).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -15,7 +15,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS demo
+FROM node:24-bookworm-slim AS demo
 WORKDIR /app
 COPY demo ./demo
 USER node
@@ -25,7 +25,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
 STOPSIGNAL SIGTERM
 CMD ["node", "demo/serve.js", "--host", "0.0.0.0", "--port", "1234"]
 
-FROM node:20-bookworm-slim AS api
+FROM node:24-bookworm-slim AS api
 ENV NODE_ENV=production
 WORKDIR /app
 # Production dependencies only, installed as root so the (non-root) process cannot modify them.

@@ -1,4 +1,4 @@
-// NestJS 12 ships ESM only. Node 20 loads it from compiled CommonJS through require(esm), but jest's
+// NestJS 12 ships ESM only. Node 24 loads it from compiled CommonJS through require(esm), but jest's
 // module system does not, so @swc/jest transforms those packages (and their ESM-only dependencies)
 // to CommonJS along with our own TypeScript.
 const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', 'uint8array-extras', '@tokenizer', 'load-esm'];

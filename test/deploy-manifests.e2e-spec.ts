@@ -251,12 +251,12 @@ function resolvePort(port: unknown): number | undefined {
 // ---------------------------------------------------------------------------------------------
 
 describe('Dockerfile', () => {
-  it('is multi-stage on node:20-bookworm-slim', () => {
+  it('is multi-stage on node:24-bookworm-slim (Node.js 24 LTS)', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const stageNames = stages.map((s) => s.name);
     for (const stage of stages) {
       if (stageNames.includes(stage.from)) continue;
-      expect(stage.from).toMatch(/^node:20(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(stage.from).toMatch(/^node:24(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
     }
   });
 
