@@ -5,12 +5,13 @@ import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
 import { applyServerTimeouts } from './common/http/http-server-limits';
 import { declaresMoreThan } from './common/http/request-body';
-import { lacksRequiredHost } from './common/http/request-target';
+import { lacksRequiredHost, requestPath } from './common/http/request-target';
 import { setSecurityHeaders } from './common/http/security-headers';
 import { jsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
 import { CorsRequestHandler } from './cors/cors-request.handler';
+import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
 import { AccessLog } from './logging/access-log';
 
@@ -19,9 +20,11 @@ import { AccessLog } from './logging/access-log';
  * tests exercise the production pipeline. The app must be created by createApp() (with the
  * pre-routing adapter and `bodyParser: false`). Order matters:
  * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
- * 1. pre-routing, before Express: security headers, request id + access log, then CORS, which
- *    answers preflights and refusals itself and writes an allowed origin's headers before
- *    anything can fail, then the 413 for a declared Content-Length over the limit;
+ * 1. pre-routing, before Express (and before a `100 Continue`): security headers, request id +
+ *    access log, a 400 for a target without a usable path or an HTTP/1.1 request without Host,
+ *    then CORS, which answers preflights and refusals itself and writes an allowed origin's
+ *    headers before anything can fail, then a 405 for a known path asked with another method,
+ *    then the 413 for a declared Content-Length over the limit;
  * 2. the JSON body reader with the size, depth and element limits;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
  * Whatever answers before the body has arrived also closes the connection (answerClosingIfBodyUnread).
@@ -31,6 +34,7 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   const { bodyLimitBytes, docsEnabled } = config;
   const accessLog = app.get(AccessLog);
   const cors = app.get(CorsRequestHandler);
+  const routes = app.get(CorsRouteTable);
   const adapter = app.getHttpAdapter();
   if (!(adapter instanceof PreRoutingExpressAdapter)) {
     throw new Error('configureApp() needs an application created by createApp()');
@@ -41,13 +45,20 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   adapter.setPreRouting((req, res) => {
     setSecurityHeaders(req, res);
     accessLog.track(req, res);
-    if (lacksRequiredHost(req)) {
+    const path = requestPath(req);
+    if (path === undefined || lacksRequiredHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.
       res.setHeader('Connection', 'close');
       writeErrorEnvelope(res, 400, ErrorMessages.badRequest);
       return true;
     }
-    if (cors.handle(req, res)) return true;
+    if (cors.handle(req, res, path)) return true;
+    const allow = routes.allowHeaderFor(req.method ?? 'GET', path);
+    if (allow !== undefined) {
+      res.setHeader('Allow', allow);
+      writeErrorEnvelope(res, 405, ErrorMessages.methodNotAllowed);
+      return true;
+    }
     if (!declaresMoreThan(req, bodyLimitBytes)) return false;
     writeErrorEnvelope(res, 413, ErrorMessages.payloadTooLarge);
     return true;

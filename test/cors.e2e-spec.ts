@@ -245,10 +245,11 @@ describe('CORS with exact origins, no credentials', () => {
       expectAllowedActual(res.headers, origin);
     });
 
-    it('404 method the route does not serve', async () => {
+    it('405 method the route does not serve', async () => {
       const res = await request(server.url).delete('/greet').set('Origin', origin);
-      expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Cannot DELETE /greet' });
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.body).toEqual({ statusCode: 405, error: 'Method not allowed' });
       expectAllowedActual(res.headers, origin);
     });
 
@@ -433,12 +434,12 @@ describe('CORS with exact origins, no credentials', () => {
   });
 
   describe('plain OPTIONS is not a preflight', () => {
-    it('OPTIONS with an allowed Origin but no Access-Control-Request-Method → routed (404)', async () => {
+    it('OPTIONS with an allowed Origin but no Access-Control-Request-Method → routed (405)', async () => {
       const res = await request(server.url)
         .options('/greet')
         .set('Origin', 'https://app.example.com');
-      expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Cannot OPTIONS /greet' });
+      expect(res.status).toBe(405);
+      expect(res.body).toEqual({ statusCode: 405, error: 'Method not allowed' });
       expectAllowedActual(res.headers, 'https://app.example.com');
       expect(res.headers['access-control-allow-headers']).toBeUndefined();
     });
@@ -447,12 +448,12 @@ describe('CORS with exact origins, no credentials', () => {
       expectRefused(await request(server.url).options('/greet').set('Origin', 'https://evil.com'));
     });
 
-    it('OPTIONS with Access-Control-Request-Method but no Origin → not CORS (404)', async () => {
+    it('OPTIONS with Access-Control-Request-Method but no Origin → not CORS (405)', async () => {
       const res = await request(server.url)
         .options('/greet')
         .set('Access-Control-Request-Method', 'POST');
-      expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Cannot OPTIONS /greet' });
+      expect(res.status).toBe(405);
+      expect(res.body).toEqual({ statusCode: 405, error: 'Method not allowed' });
       expect(corsHeaderNames(res.headers)).toEqual([]);
     });
   });
@@ -730,10 +731,11 @@ describe('CORS with credentials, patterns and exposed headers', () => {
       expectRefused(await preflight(server, 'https://anyone.test'));
     });
 
-    it('without Origin it sends no Vary: Origin (the response does not depend on it)', async () => {
+    it('without Origin it still sends `*` and no Vary: Origin (one response for everyone)', async () => {
       const res = await request(server.url).get('/greet/languages');
       expect(res.status).toBe(200);
-      expect(corsHeaderNames(res.headers)).toEqual([]);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(corsHeaderNames(res.headers)).not.toContain('access-control-allow-credentials');
       expect(varyOf(res.headers)).not.toContain('origin');
     });
 
@@ -823,10 +825,10 @@ describe('CORS_ALLOWED_ORIGINS=*', () => {
     expectAllowedActual(res.headers, '*', { exposed: ['X-Request-Id'] });
   });
 
-  it('no Origin: no Access-Control-* header and no Vary: Origin', async () => {
+  it('no Origin: the same `*` headers as for any origin, and no Vary: Origin', async () => {
     const res = await greet(server);
     expect(res.status).toBe(200);
-    expect(corsHeaderNames(res.headers)).toEqual([]);
+    expectAllowedActual(res.headers, '*', { exposed: ['X-Request-Id'] });
     expect(varyOf(res.headers)).not.toContain('origin');
   });
 

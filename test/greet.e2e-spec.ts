@@ -138,10 +138,11 @@ describe('POST /greet (e2e)', () => {
       expect(res.body).toEqual({ statusCode: 404, error: 'Cannot POST /nope' });
     });
 
-    it('a method the route does not serve → 404 JSON', async () => {
+    it('a method the route does not serve → 405 JSON with Allow', async () => {
       const res = await request(server.url).delete('/greet');
-      expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Cannot DELETE /greet' });
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.body).toEqual({ statusCode: 405, error: 'Method not allowed' });
     });
 
     it('never leaks a stack trace or a file path in an error body', async () => {

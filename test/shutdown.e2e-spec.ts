@@ -16,11 +16,15 @@ function slowRequest(url: string, agent?: http.Agent) {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(BODY) },
   });
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+  const response = new Promise<{
+    status: number;
+    body: string;
+    headers: http.IncomingHttpHeaders;
+  }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on('error', reject);
   });
@@ -46,6 +50,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('graceful shutdown (spawned dist/main.js)', () => {
   let service: ServiceProcess | undefined;
   afterEach(() => service?.kill());
+
+  it('answers a request that was in flight at SIGTERM with Connection: close', async () => {
+    service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '5000' });
+    const slow = slowRequest(service.url, new http.Agent({ keepAlive: true }));
+    await sleep(200);
+    service.child.kill('SIGTERM');
+    await service.waitForOutput('SIGTERM received');
+    slow.finish();
+    const res = await slow.response;
+    expect(res.status).toBe(200);
+    expect(res.headers.connection).toBe('close');
+    expect(await service.exited).toBe(0);
+  });
 
   it('on SIGTERM: stops accepting, lets the in-flight request finish, exits 0', async () => {
     service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '5000' });

@@ -1,3 +1,5 @@
+import { shorten } from './shorten';
+
 /**
  * Every message a client can see. Front ends display the `error` field of the envelope, so these
  * strings are part of the API contract: change them only together with README and the e2e specs.
@@ -16,6 +18,7 @@ export const ErrorMessages = {
   requestTimeout: 'Request timeout',
   headersTooLarge: 'Request header fields too large',
   badRequest: 'Bad request',
+  methodNotAllowed: 'Method not allowed',
   internal: 'Internal server error',
   originNotAllowed: 'Origin not allowed',
   missingField: (field: string) => `Missing required field: '${field}'`,
@@ -25,5 +28,5 @@ export const ErrorMessages = {
     `Field '${field}' must be at most ${max} characters`,
   /** Shortened: the value comes from the client and could be up to BODY_LIMIT long. */
   unsupportedLanguage: (lang: string) =>
-    `Invalid or unsupported language selection: '${lang.length > 40 ? `${lang.slice(0, 40)}…` : lang}'`,
+    `Invalid or unsupported language selection: '${shorten(lang, 40)}'`,
 } as const;

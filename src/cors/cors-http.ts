@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathOf } from '../common/http/request-target';
+import { requestPath } from '../common/http/request-target';
 import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
 
 /**
@@ -27,7 +27,7 @@ const logger = new Logger('Cors');
  * an operator debugging a front end reads. Method and path are quoted and shortened.
  */
 export function logRefusal(req: IncomingMessage, reason: string): void {
-  logger.warn(`CORS refused ${req.method ?? '?'} ${quote(pathOf(req.url ?? '/'))}: ${reason}`);
+  logger.warn(`CORS refused ${req.method ?? '?'} ${quote(requestPath(req) ?? '?')}: ${reason}`);
 }
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {

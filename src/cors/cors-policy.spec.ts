@@ -29,8 +29,11 @@ describe('CorsPolicy.decide (actual requests)', () => {
     });
   });
 
-  it('no Origin under `*`: no Vary needed', () => {
-    expect(policy('*').decide({ origins: undefined })).toEqual({ kind: 'not-cors', headers: [] });
+  it('no Origin under `*`: still `*` (one response for everyone), and no Vary needed', () => {
+    expect(policy('*').decide({ origins: undefined })).toEqual({
+      kind: 'not-cors',
+      headers: [['Access-Control-Allow-Origin', '*']],
+    });
   });
 
   it('Sec-Fetch-Site: same-origin is not CORS, whatever the Origin', () => {
@@ -90,9 +93,11 @@ describe('CorsPolicy.decide (actual requests)', () => {
     expect(decision).toEqual({ kind: 'refused', reason, headers: [['Vary', 'Origin']] });
   });
 
-  it('refuses null, empty, over-long and repeated origins even under `*`', () => {
+  it('refuses null, empty, over-long and repeated origins even under `*`, with no header', () => {
     for (const origins of [['null'], [''], [APP, APP], [`https://${'a'.repeat(400)}.example`]]) {
-      expect(policy('*').decide({ origins }).kind).toBe('refused');
+      const decision = policy('*').decide({ origins });
+      expect(decision.kind).toBe('refused');
+      expect(decision.headers).toEqual([]);
     }
   });
 

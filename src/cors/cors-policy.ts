@@ -1,3 +1,4 @@
+import { shorten } from '../common/shorten';
 import { CorsPolicyOptions } from './cors-policy.options';
 import { isOriginAllowed } from './origin-allowlist';
 
@@ -44,6 +45,8 @@ export class CorsPolicy {
   /** Headers of an allowed preflight, after Access-Control-Allow-Origin. */
   private readonly preflightHeaders: HeaderList;
   private readonly notCorsHeaders: HeaderList;
+  /** What a refused actual request keeps: no Access-Control-* header, only Vary. */
+  private readonly refusedHeaders: HeaderList;
 
   constructor(readonly options: CorsPolicyOptions) {
     this.isPublic = options.allowlist.kind === 'any';
@@ -56,9 +59,14 @@ export class CorsPolicy {
       options.exposedHeaders.length > 0
         ? [['Access-Control-Expose-Headers', options.exposedHeaders.join(', ')]]
         : [];
-    // With `*` the response is the same for every origin, so caches need no Vary: Origin.
-    this.notCorsHeaders = this.isPublic ? [] : VARY_ORIGIN;
-    this.actualHeaders = [...credentials, ...exposed, ...this.notCorsHeaders];
+    // With `*` the response is the same for every origin, so caches need no Vary: Origin...
+    this.refusedHeaders = this.isPublic ? [] : VARY_ORIGIN;
+    this.actualHeaders = [...credentials, ...exposed, ...this.refusedHeaders];
+    // ...provided it really is the same: `*` goes on responses to requests without an Origin too,
+    // or a shared cache could store a header-less copy and serve it to browsers.
+    this.notCorsHeaders = this.isPublic
+      ? [['Access-Control-Allow-Origin', '*'], ...this.actualHeaders]
+      : VARY_ORIGIN;
     this.preflightHeaders = [
       ['Access-Control-Allow-Methods', options.methods.join(', ')],
       ...(options.allowedHeaders.length > 0
@@ -77,7 +85,7 @@ export class CorsPolicy {
     }
     const origin = this.allowedOrigin(request.origins);
     if (origin === undefined)
-      return this.refuse(describeOrigins(request.origins), this.notCorsHeaders);
+      return this.refuse(describeOrigins(request.origins), this.refusedHeaders);
     return {
       kind: 'allowed',
       headers: [['Access-Control-Allow-Origin', origin], ...this.actualHeaders],
@@ -133,5 +141,5 @@ function describeOrigins(origins: readonly string[]): string {
 
 /** Quoted and shortened, so hostile values cannot flood or forge log lines. */
 export function quote(value: string): string {
-  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
+  return JSON.stringify(shorten(value, 100));
 }

@@ -24,11 +24,13 @@ import { CorsRouteTable } from './cors-route-table';
 export class CorsRequestHandler {
   constructor(private readonly routes: CorsRouteTable) {}
 
-  /** Returns true when it answered the request (preflight or refusal). */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = req.url ?? '/';
+  /**
+   * Returns true when it answered the request (preflight or refusal). `path` is the request's
+   * path as the router will see it (requestPath).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const preflight = readPreflight(req);
-    const policy = this.routes.forRequest(preflight?.requestMethod ?? req.method ?? 'GET', url);
+    const policy = this.routes.forRequest(preflight?.requestMethod ?? req.method ?? 'GET', path);
     const decision = preflight
       ? policy.decidePreflight(preflight)
       : policy.decide(readCorsRequest(req));

@@ -2,7 +2,6 @@ import { Inject, Injectable, OnModuleInit, RequestMethod } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { match } from 'path-to-regexp';
-import { pathOf } from '../common/http/request-target';
 import { corsConfig, CorsConfig } from './cors.config';
 import { parseCorsSettings, SettingLabels } from './cors-options.parser';
 import { CorsPolicy } from './cors-policy';
@@ -64,14 +63,31 @@ export class CorsRouteTable implements OnModuleInit {
     if (problems.length > 0) throw new Error(problems.join('\n'));
   }
 
+  /**
+   * The `Allow` header value when `path` is a known route that does not serve `method` (a 405),
+   * else undefined: unknown paths are the router's 404, and routes for every method serve all.
+   */
+  allowHeaderFor(method: string, path: string): string | undefined {
+    const byMethod = this.staticRoutes.get(normalizePath(path));
+    const methods = byMethod
+      ? [...byMethod.keys()]
+      : this.dynamicRoutes.filter((route) => route.matches(path)).map((route) => route.method);
+    if (methods.length === 0 || methods.includes('ALL')) return undefined;
+    if (methods.some((routeMethod) => servesMethod(routeMethod, method))) return undefined;
+    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+    return [...new Set(methods)].join(', ');
+  }
+
   /** The policy of the handler Nest picked. */
   forHandler(handler: object): CorsPolicy {
     return this.byHandler.get(handler) ?? this.defaultPolicy;
   }
 
-  /** The policy for a request not yet routed; unknown routes get the environment's. */
-  forRequest(method: string, target: string): CorsPolicy {
-    const path = pathOf(target);
+  /**
+   * The policy for a request not yet routed, by its path (see requestPath); unknown routes get
+   * the environment's.
+   */
+  forRequest(method: string, path: string): CorsPolicy {
     const byMethod = this.staticRoutes.get(normalizePath(path));
     const found =
       byMethod &&

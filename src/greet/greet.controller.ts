@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { CorsPolicy } from '../cors/cors-policy.decorator';
 import { GreetRequestDto } from './dto/greet-request.dto';
 import { GreetResponseDto } from './dto/greet-response.dto';
@@ -16,8 +16,12 @@ export class GreetController {
     return this.greetService.greet(request);
   }
 
-  /** Public reference data: any origin may read it, without credentials. */
+  /**
+   * Public reference data: any origin may read it, without credentials, and caches may keep it
+   * for five minutes (the response is the same for every origin: `*` is always sent).
+   */
   @CorsPolicy({ origins: '*' })
+  @Header('Cache-Control', 'public, max-age=300')
   @Get('languages')
   languages(): LanguagesResponseDto {
     return this.greetService.listLanguages();

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ClientErrorAnswer } from '../common/http/client-error';
-import { pathOf } from '../common/http/request-target';
+import { requestPath } from '../common/http/request-target';
 import { assignRequestId } from '../common/request-id';
 import { ROOT_LOGGER } from './root-logger';
 
@@ -30,7 +30,8 @@ export class AccessLog {
     res.once('close', () => {
       const completed = res.writableFinished;
       const status = res.statusCode;
-      const path = pathOf(req.url ?? '/');
+      // A target with no usable path was refused with a 400; it is not logged raw.
+      const path = requestPath(req) ?? '?';
       const level = status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
       this.logger[level](

@@ -34,9 +34,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       httpAdapter.end(response);
       return;
     }
-    answerClosingIfBodyUnread(nodeResponse(response as object), () =>
-      httpAdapter.reply(response, envelope, envelope.statusCode),
-    );
+    answerClosingIfBodyUnread(nodeResponse(response as object), () => {
+      httpAdapter.reply(response, envelope, envelope.statusCode);
+    });
   }
 
   private toEnvelope(exception: unknown): ErrorEnvelope {

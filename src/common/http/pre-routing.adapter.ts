@@ -18,6 +18,7 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
   private readonly preRoutingLogger = new Logger(PreRoutingExpressAdapter.name);
   private preRouting: PreRoutingHandler = () => false;
   private closing = false;
+  private readonly inFlight = new Set<ServerResponse>();
 
   setPreRouting(handler: PreRoutingHandler): void {
     this.preRouting = handler;
@@ -26,24 +27,36 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
   override initHttpServer(options: NestApplicationOptions): void {
     if (options.httpsOptions) throw new Error('HTTPS is terminated in front of this service');
     const express = this.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
-    this.setHttpServer(
-      // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
-      http.createServer({ requireHostHeader: false }, (req, res) => {
-        // While draining, ask keep-alive clients to reconnect elsewhere after this response.
-        if (this.closing) res.setHeader('Connection', 'close');
-        if (!this.runPreRouting(req, res)) express(req, res);
-      }),
-    );
+    // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
+    const server = http.createServer({ requireHostHeader: false }, (req, res) => {
+      this.track(res);
+      if (!this.runPreRouting(req, res)) express(req, res);
+    });
+    // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
+    // here CORS, the 405 and the body limit decide first, and only a request they let through
+    // is told to continue.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      this.track(res);
+      if (this.runPreRouting(req, res)) return;
+      res.writeContinue();
+      express(req, res);
+    });
+    this.setHttpServer(server);
   }
 
   /**
-   * Stops accepting connections and waits for in-flight requests. Node closes idle keep-alive
-   * connections only once, when close() starts; a connection whose request finishes later stays
-   * open, so the drain would wait for its keep-alive timeout. Closing idle ones every 100 ms ends
-   * the drain as soon as the last request is done.
+   * Stops accepting connections and waits for in-flight requests. Responses still to be written,
+   * including those of requests that arrived before the signal, say `Connection: close`, so
+   * keep-alive clients reconnect elsewhere. Node closes idle keep-alive connections only once,
+   * when close() starts; a connection whose request finishes later stays open, so the drain would
+   * wait for its keep-alive timeout. Closing idle ones every 100 ms ends the drain as soon as the
+   * last request is done.
    */
   override async close(): Promise<void> {
     this.closing = true;
+    for (const res of this.inFlight) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
     const server = this.getHttpServer() as http.Server;
     const sweep = setInterval(() => server.closeIdleConnections(), 100);
     try {
@@ -51,6 +64,16 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     } finally {
       clearInterval(sweep);
     }
+  }
+
+  /** Remembers the response until it is done, so a drain can still mark it `Connection: close`. */
+  private track(res: ServerResponse): void {
+    if (this.closing) {
+      res.setHeader('Connection', 'close');
+      return;
+    }
+    this.inFlight.add(res);
+    res.once('close', () => this.inFlight.delete(res));
   }
 
   private runPreRouting(req: IncomingMessage, res: ServerResponse): boolean {

@@ -1,21 +1,21 @@
 import type { IncomingMessage } from 'node:http';
+import parseurl from 'parseurl';
 
 /**
- * The path of a request target without query or fragment, the way Express's router sees it:
- * an absolute-form target (`http://host/path`, legal in HTTP/1.1) is reduced to its path, so it
- * neither leaks credentials into logs nor misses its route's CORS policy.
+ * The request's path (no query, no fragment) exactly as Express's router reads it: with parseurl,
+ * the router's own parser, which caches its result on the request, so the target is parsed once
+ * for the CORS route lookup, the access log and the router alike. An absolute-form target
+ * (`http://host/path`, legal in HTTP/1.1) is reduced to its path, so it neither leaks credentials
+ * into logs nor gets another route's CORS policy. Undefined when the target has no usable path
+ * (`h://x?/greet`, `http://[::1/x`, `*`), which the pre-routing handler refuses with a 400.
  */
-export function pathOf(target: string): string {
-  let path = target;
-  if (!path.startsWith('/')) {
-    const scheme = path.indexOf('://');
-    if (scheme >= 0) {
-      const slash = path.indexOf('/', scheme + 3);
-      path = slash < 0 ? '/' : path.slice(slash);
-    }
+export function requestPath(req: IncomingMessage): string | undefined {
+  try {
+    const path = parseurl(req)?.pathname;
+    return typeof path === 'string' && path.startsWith('/') ? path : undefined;
+  } catch {
+    return undefined;
   }
-  const end = path.search(/[?#]/);
-  return end < 0 ? path : path.slice(0, end);
 }
 
 /** HTTP/1.1 requires exactly one Host header (RFC 9112 §3.2); HTTP/1.0 may omit it. */

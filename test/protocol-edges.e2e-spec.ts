@@ -1,0 +1,197 @@
+import type { LoggerService } from '@nestjs/common';
+import net from 'node:net';
+import request from 'supertest';
+import { rawRequest } from './helpers/raw-http';
+import { startTestApp, TestApp } from './helpers/test-app';
+
+const APP_ORIGIN = 'https://app.example.com';
+const FOREIGN_ORIGIN = 'https://evil.example';
+
+function head(lines: string[]): string {
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Collects warn lines (CORS refusals). */
+class WarnCollector implements LoggerService {
+  readonly warnings: string[] = [];
+  log(): void {}
+  error(): void {}
+  debug(): void {}
+  verbose(): void {}
+  warn(message: unknown): void {
+    this.warnings.push(String(message));
+  }
+}
+
+/**
+ * Sends the headers of an `Expect: 100-continue` request and reports the first thing the server
+ * says; with `thenBody`, sends the body once told to continue and returns everything received.
+ */
+function expectContinue(url: string, lines: string[], thenBody?: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(head(lines)));
+    let received = '';
+    let sentBody = false;
+    socket.on('data', (data) => {
+      received += data.toString('utf8');
+      if (thenBody !== undefined && !sentBody && received.startsWith('HTTP/1.1 100')) {
+        sentBody = true;
+        socket.write(thenBody);
+        return;
+      }
+      if (thenBody === undefined || sentBody) {
+        if (/\r\n\r\n[\s\S]*\}$/.test(received)) {
+          socket.destroy();
+          resolve(received);
+        }
+      }
+    });
+    socket.on('error', reject);
+    setTimeout(() => {
+      socket.destroy();
+      resolve(received);
+    }, 3000);
+  });
+}
+
+describe('protocol edges (e2e)', () => {
+  let server: TestApp;
+  const logger = new WarnCollector();
+  beforeAll(async () => {
+    server = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN, BODY_LIMIT: '1kb' }, logger);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => logger.warnings.splice(0));
+
+  describe('absolute-form targets are routed the way Express routes them', () => {
+    it('GET http://h?/greet/languages is the path "/", so the public policy does not apply', async () => {
+      const res = await rawRequest(
+        server.url,
+        head(['GET http://h?/greet/languages HTTP/1.1', 'Host: h', `Origin: ${FOREIGN_ORIGIN}`]),
+      );
+      expect(res.status).toBe(403);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(logger.warnings).toEqual([
+        `CORS refused GET "/": origin "${FOREIGN_ORIGIN}" not allowed`,
+      ]);
+    });
+
+    it('GET http://h/greet/languages?x is the public route', async () => {
+      const res = await rawRequest(
+        server.url,
+        head(['GET http://h/greet/languages?x=1 HTTP/1.1', 'Host: h', `Origin: ${FOREIGN_ORIGIN}`]),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    });
+
+    it.each(['http://[::1/greet/languages', 'h://x?/greet', '*'])(
+      'a target without a usable path (%s) gets a JSON 400, never an HTML page',
+      async (target) => {
+        const res = await rawRequest(server.url, head([`GET ${target} HTTP/1.1`, 'Host: h']));
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(JSON.parse(res.body)).toEqual({ statusCode: 400, error: 'Bad request' });
+      },
+    );
+  });
+
+  describe('405 with Allow for a known path and another method', () => {
+    it('GET /greet → 405, Allow: POST, readable by the allowed origin', async () => {
+      const res = await request(server.url).get('/greet').set('Origin', APP_ORIGIN);
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.body).toEqual({ statusCode: 405, error: 'Method not allowed' });
+      expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    });
+
+    it('DELETE /greet/languages → 405, Allow: GET, HEAD', async () => {
+      const res = await request(server.url).delete('/greet/languages');
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+    });
+
+    it('a refused origin still gets its 403 first', async () => {
+      const res = await request(server.url).get('/greet').set('Origin', FOREIGN_ORIGIN);
+      expect(res.status).toBe(403);
+    });
+
+    it('unknown paths stay 404', async () => {
+      const res = await request(server.url).get('/nope');
+      expect(res.status).toBe(404);
+    });
+
+    it('HEAD is served by GET routes', async () => {
+      const res = await request(server.url).head('/greet/languages');
+      expect(res.status).toBe(200);
+    });
+  });
+
+  describe('the public route is the same for every origin, so caches may keep it', () => {
+    it.each([
+      ['without an Origin', undefined],
+      ['from a foreign origin', FOREIGN_ORIGIN],
+    ])('%s: Access-Control-Allow-Origin: *, Cache-Control, no Vary: Origin', async (_, origin) => {
+      const req = request(server.url).get('/greet/languages');
+      const res = await (origin ? req.set('Origin', origin) : req);
+      expect(res.status).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
+      expect(res.headers['cache-control']).toBe('public, max-age=300');
+      expect(res.headers.vary ?? '').not.toMatch(/origin/i);
+    });
+
+    it('a null origin is still refused there, with no Access-Control-* header', async () => {
+      const res = await request(server.url).get('/greet/languages').set('Origin', 'null');
+      expect(res.status).toBe(403);
+      expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    });
+  });
+
+  describe('Expect: 100-continue', () => {
+    const post = (origin: string, length: number) => [
+      'POST /greet HTTP/1.1',
+      'Host: h',
+      `Origin: ${origin}`,
+      'Content-Type: application/json',
+      `Content-Length: ${length}`,
+      'Expect: 100-continue',
+    ];
+
+    it('a refused origin gets its 403 and no invitation to send the body', async () => {
+      const answer = await expectContinue(server.url, post(FOREIGN_ORIGIN, 14));
+      expect(answer).toMatch(/^HTTP\/1\.1 403 /);
+      expect(answer).not.toContain('100 Continue');
+    });
+
+    it('a declared body over the limit gets its 413 and no invitation', async () => {
+      const answer = await expectContinue(server.url, post(APP_ORIGIN, 5000));
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      expect(answer).not.toContain('100 Continue');
+    });
+
+    it('an allowed request is told to continue, then answered', async () => {
+      const body = '{"name":"Bob"}';
+      const answer = await expectContinue(server.url, post(APP_ORIGIN, body.length), body);
+      expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+      expect(answer).toContain('"greeting":"Hello, Bob!"');
+    });
+  });
+
+  it('shortens an echoed language by code point, never splitting a surrogate pair', async () => {
+    const lang = `${'a'.repeat(39)}😀xyz`;
+    const res = await request(server.url).post('/greet').send({ name: 'A', lang });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe(
+      `Invalid or unsupported language selection: '${'a'.repeat(39)}😀…'`,
+    );
+    expect(res.text).not.toMatch(/\\ud83d/i);
+  });
+
+  it('obs-fold in a header gets the JSON 400 of the HTTP parser', async () => {
+    const res = await rawRequest(server.url, 'GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n b\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 400, error: 'Bad request' });
+  });
+});
