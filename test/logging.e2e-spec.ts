@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { rawRequest } from './helpers/raw-http';
 import { jsonLogLines } from './helpers/spawn-service';
 import { ServiceProcess, startService } from './helpers/spawn-service';
 
@@ -8,6 +9,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('logs (spawned dist/main.js)', () => {
   let service: ServiceProcess | undefined;
   afterEach(() => service?.kill());
+
+  it('production: every line is JSON, even for targets Node finds invalid', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    for (const target of ['http://[::1/greet', 'http://exa%00mple/greet', 'h://x?/greet']) {
+      const res = await rawRequest(service.url, `GET ${target} HTTP/1.1\r\nHost: h\r\n\r\n`);
+      expect(res.status).toBe(400);
+    }
+    await sleep(200);
+    const output = service.stdout();
+    expect(output).not.toContain('DeprecationWarning');
+    const lines = output.split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    expect(jsonLogLines(output).filter((line) => line.status === 400)).toHaveLength(3);
+  });
 
   it('production: JSON access lines with the request id; never bodies, cookies or auth', async () => {
     service = await startService({ ...PROD, LOG_LEVEL: 'info' });

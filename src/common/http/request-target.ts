@@ -10,6 +10,11 @@ import parseurl from 'parseurl';
  * (`h://x?/greet`, `http://[::1/x`, `*`), which the pre-routing handler refuses with a 400.
  */
 export function requestPath(req: IncomingMessage): string | undefined {
+  const target = req.url ?? '';
+  // parseurl hands absolute-form targets to url.parse, which prints a deprecation warning quoting
+  // an invalid URL to stderr: a raw, client-chosen line in the logs. Such targets are refused
+  // before it sees them.
+  if (!target.startsWith('/') && !URL.canParse(target)) return undefined;
   try {
     const path = parseurl(req)?.pathname;
     return typeof path === 'string' && path.startsWith('/') ? path : undefined;
