@@ -1,22 +1,10 @@
-import type { LoggerService } from '@nestjs/common';
 import request from 'supertest';
+import { WarnAndErrorCollector } from './helpers/log-collectors';
 import { startTestApp, TestApp } from './helpers/test-app';
-
-/** Collects warn lines; everything else is dropped. */
-class WarnCollector implements LoggerService {
-  readonly warnings: string[] = [];
-  log(): void {}
-  error(): void {}
-  debug(): void {}
-  verbose(): void {}
-  warn(message: unknown): void {
-    this.warnings.push(String(message));
-  }
-}
 
 describe('CORS refusal diagnostics (e2e)', () => {
   let server: TestApp;
-  const logger = new WarnCollector();
+  const logger = new WarnAndErrorCollector();
 
   beforeAll(async () => {
     server = await startTestApp({ CORS_ALLOWED_ORIGINS: 'https://app.example.com' }, logger);

@@ -29,6 +29,11 @@ function head(lines: string[]): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
+/** The head of a POST /greet with these header lines after Host. */
+function postHead(...headers: string[]): string {
+  return head(['POST /greet HTTP/1.1', 'Host: x', ...headers]);
+}
+
 /** Bytes the server read from each connection when it closed, by the client's port. */
 function recordBytesRead(server: Server): Map<number, number> {
   const counts = new Map<number, number>();
@@ -187,13 +192,11 @@ describe('bodies the service will not read are not read (e2e)', () => {
   it('answers a declared 50 MB body with 413 at once and closes the connection', async () => {
     const { response, ms } = await stalledRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
+      postHead(
         `Origin: ${APP_ORIGIN}`,
         'Content-Type: application/json',
         'Content-Length: 50000000',
-      ]),
+      ),
       ['{'],
     );
     expect(response.status).toBe(413);
@@ -210,13 +213,11 @@ describe('bodies the service will not read are not read (e2e)', () => {
     const size = chunk.length.toString(16);
     const { response } = await stalledRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
+      postHead(
         `Origin: ${APP_ORIGIN}`,
         'Content-Type: application/json',
         'Transfer-Encoding: chunked',
-      ]),
+      ),
       // 1.25 MiB and never the final chunk: the answer cannot wait for the end.
       [
         ...Array(5)
@@ -233,13 +234,11 @@ describe('bodies the service will not read are not read (e2e)', () => {
   it("refuses a disallowed origin's 5 MB body without reading it", async () => {
     const { response, localPort } = await stalledRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
+      postHead(
         'Origin: https://evil.example',
         'Content-Type: application/json',
         'Content-Length: 5000000',
-      ]),
+      ),
       Array(20).fill(Buffer.alloc(250_000, ' ')),
     );
     expect(response.status).toBe(403);
@@ -266,12 +265,7 @@ describe('bodies the service will not read are not read (e2e)', () => {
   it('closes the connection after a 415 whose body was never read', async () => {
     const { response } = await stalledRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
-        'Content-Type: text/plain',
-        'Content-Length: 1000000',
-      ]),
+      postHead('Content-Type: text/plain', 'Content-Length: 1000000'),
       ['name=a'],
     );
     expect(response.status).toBe(415);
@@ -281,12 +275,7 @@ describe('bodies the service will not read are not read (e2e)', () => {
   it('keeps the connection of an error whose body was read in full', async () => {
     const res = await rawRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
-        'Content-Type: application/json',
-        'Content-Length: 2',
-      ]),
+      postHead('Content-Type: application/json', 'Content-Length: 2'),
       '{}',
     );
     expect(res.status).toBe(400);
@@ -366,13 +355,7 @@ describe('slow clients are cut (REQUEST_TIMEOUT_MS=2000, HEADERS_TIMEOUT_MS=2000
   it('a body that never finishes: 408 within ~3 s, readable by the allowed origin', async () => {
     const { response, ms } = await stalledRequest(
       server.url,
-      head([
-        'POST /greet HTTP/1.1',
-        'Host: x',
-        `Origin: ${APP_ORIGIN}`,
-        'Content-Type: application/json',
-        'Content-Length: 100',
-      ]),
+      postHead(`Origin: ${APP_ORIGIN}`, 'Content-Type: application/json', 'Content-Length: 100'),
       ['{"name":'],
     );
     expect(response.status).toBe(408);

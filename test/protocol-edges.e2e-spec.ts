@@ -1,6 +1,6 @@
-import type { LoggerService } from '@nestjs/common';
 import net from 'node:net';
 import request from 'supertest';
+import { WarnAndErrorCollector } from './helpers/log-collectors';
 import { rawRequest } from './helpers/raw-http';
 import { startTestApp, TestApp } from './helpers/test-app';
 
@@ -9,18 +9,6 @@ const FOREIGN_ORIGIN = 'https://evil.example';
 
 function head(lines: string[]): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
-}
-
-/** Collects warn lines (CORS refusals). */
-class WarnCollector implements LoggerService {
-  readonly warnings: string[] = [];
-  log(): void {}
-  error(): void {}
-  debug(): void {}
-  verbose(): void {}
-  warn(message: unknown): void {
-    this.warnings.push(String(message));
-  }
 }
 
 /**
@@ -57,12 +45,12 @@ function expectContinue(url: string, lines: string[], thenBody?: string): Promis
 
 describe('protocol edges (e2e)', () => {
   let server: TestApp;
-  const logger = new WarnCollector();
+  const logger = new WarnAndErrorCollector();
   beforeAll(async () => {
     server = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN, BODY_LIMIT: '1kb' }, logger);
   });
   afterAll(() => server.close());
-  beforeEach(() => logger.warnings.splice(0));
+  beforeEach(() => logger.reset());
 
   describe('absolute-form targets are routed the way Express routes them', () => {
     it('GET http://h?/greet/languages is the path "/", so the public policy does not apply', async () => {

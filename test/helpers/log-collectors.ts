@@ -1,0 +1,20 @@
+import type { LoggerService } from '@nestjs/common';
+
+/** Collects Nest's warn and error lines (CORS refusals, unhandled errors); drops the rest. */
+export class WarnAndErrorCollector implements LoggerService {
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  log(): void {}
+  debug(): void {}
+  verbose(): void {}
+  warn(message: unknown): void {
+    this.warnings.push(String(message));
+  }
+  error(message: unknown): void {
+    this.errors.push(String(message));
+  }
+  reset(): void {
+    this.warnings.splice(0);
+    this.errors.splice(0);
+  }
+}
