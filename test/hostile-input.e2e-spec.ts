@@ -231,6 +231,28 @@ describe('bodies the service will not read are not read (e2e)', () => {
     expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
 
+  it.each([
+    ['nested too deeply', '{"name":"a","x":' + '['.repeat(100), TOO_DEEP],
+    ['with too many elements', '{"name":"a",' + '"k":1,'.repeat(2000), TOO_MANY],
+  ])(
+    'refuses a body %s from its first bytes, without waiting for the rest',
+    async (_, start, refusal) => {
+      const { response } = await stalledRequest(
+        server.url,
+        postHead(
+          `Origin: ${APP_ORIGIN}`,
+          'Content-Type: application/json',
+          'Content-Length: 900000',
+        ),
+        [start],
+      );
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body)).toEqual(refusal);
+      expect(response.headers.connection).toBe('close');
+      expect(response.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    },
+  );
+
   it("refuses a disallowed origin's 5 MB body without reading it", async () => {
     const { response, localPort } = await stalledRequest(
       server.url,

@@ -10,7 +10,7 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**
  * Whole request bodies are held in memory: past a few megabytes one request could take a pod
- * over its memory limit (and raw-body cannot build strings of hundreds of megabytes at all).
+ * over its memory limit (and Node cannot even build a string of hundreds of megabytes).
  */
 export const MAX_BODY_LIMIT = '10mb';
 const HOUR_MS = 3_600_000;

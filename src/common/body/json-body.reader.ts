@@ -8,10 +8,9 @@ import { parse as parseContentType } from 'content-type';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
-import getRawBody from 'raw-body';
 import typeis from 'type-is';
 import { ErrorMessages } from '../error-messages';
-import { findJsonShapeProblem, JsonShapeLimits } from './json-shape';
+import { JsonShapeLimits, JsonShapeScanner } from './json-shape';
 
 export interface JsonBodyLimits extends JsonShapeLimits {
   /** Most bytes read, on the wire and after decompression alike. */
@@ -38,21 +37,24 @@ const UTF8_BOM = '\ufeff';
  * Reads and parses a JSON request body, costing what the limits allow and no more:
  * - the body is read only up to `limitBytes` (counted before and after decompression, so neither
  *   a zip bomb nor endless bytes after a tiny compressed member can run on);
- * - the depth and element count are checked by one scan of the raw text before JSON.parse;
+ * - the depth and element count are checked chunk by chunk as the bytes arrive, before
+ *   JSON.parse, so a depth bomb or a body of 60,000 keys is refused after its first chunk;
  * - on any error it stops reading and throws at once, instead of draining the rest of the body
- *   the way body-parser does (the caller's response then closes the connection).
+ *   the way body-parser does (the caller's answer then closes the connection).
  * Errors are HttpExceptions with the contract's fixed messages; no library text reaches a client.
  *
  * Call it only when `hasJsonBody(req)`. An empty body reads as `undefined`.
  */
 export async function readJsonBody(req: IncomingMessage, limits: JsonBodyLimits): Promise<unknown> {
   assertUtf8(req.headers['content-type']);
-  const raw = await readRaw(req, limits.limitBytes);
-  const problem = findJsonShapeProblem(raw, limits);
-  if (problem === 'tooDeep') throw new BadRequestException(ErrorMessages.bodyTooDeep);
-  if (problem === 'tooManyElements') {
-    throw new BadRequestException(ErrorMessages.bodyTooManyElements);
-  }
+  const scanner = new JsonShapeScanner(limits);
+  const raw = await readRaw(req, limits.limitBytes, (chunk) => {
+    const problem = scanner.push(chunk);
+    if (problem === 'tooDeep') throw new BadRequestException(ErrorMessages.bodyTooDeep);
+    if (problem === 'tooManyElements') {
+      throw new BadRequestException(ErrorMessages.bodyTooManyElements);
+    }
+  });
   let text = raw.toString('utf8');
   if (text.startsWith(UTF8_BOM)) text = text.slice(1);
   if (text === '') return undefined;
@@ -74,13 +76,15 @@ function assertUtf8(contentType: string | undefined): void {
   }
 }
 
-async function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+type Inspect = (chunk: Buffer) => void;
+
+async function readRaw(
+  req: IncomingMessage,
+  limitBytes: number,
+  inspect: Inspect,
+): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity') {
-    // raw-body refuses a declared length over the limit before reading, and a body that
-    // crosses it as soon as it does.
-    return read(req, { length: req.headers['content-length'], limit: limitBytes });
-  }
+  if (encoding === 'identity') return collect(req, limitBytes, inspect, ErrorMessages.badRequest);
   const decompressor = DECOMPRESSORS[encoding]?.();
   if (decompressor === undefined) {
     throw new UnsupportedMediaTypeException(ErrorMessages.unsupportedEncoding);
@@ -98,7 +102,7 @@ async function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer
   req.once('close', abandon);
   req.pipe(decompressor);
   try {
-    return await read(decompressor, { limit: limitBytes }, ErrorMessages.malformedCompressedBody);
+    return await collect(decompressor, limitBytes, inspect, ErrorMessages.malformedCompressedBody);
   } finally {
     req.off('data', countWireBytes);
     req.off('close', abandon);
@@ -107,33 +111,57 @@ async function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer
   }
 }
 
-async function read(
+/**
+ * Gathers a stream's bytes, up to `limitBytes`, handing each chunk to `inspect` first. Settles
+ * at the first problem — too many bytes, a chunk `inspect` refuses, a stream error, the client
+ * gone — and stops reading there: what is still on its way is never read. Stream errors (the
+ * decompressor's, a reset connection) become `streamFailure`, never their own text.
+ */
+function collect(
   stream: Readable,
-  options: { length?: string; limit: number },
-  streamFailure: string = ErrorMessages.badRequest,
+  limitBytes: number,
+  inspect: Inspect,
+  streamFailure: string,
 ): Promise<Buffer> {
-  try {
-    return await getRawBody(stream, options);
-  } catch (error) {
-    if (error instanceof HttpException) throw error;
-    if (typeOf(error) === 'entity.too.large') throw tooLarge();
-    // Anything else is the client's doing: a length that does not match, an aborted upload, or
-    // bytes that do not decompress. The library's own wording stays on the server.
-    throw new BadRequestException(hasType(error) ? ErrorMessages.badRequest : streamFailure);
-  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (error === undefined) {
+        resolve(Buffer.concat(chunks, received));
+        return;
+      }
+      stream.pause();
+      reject(error instanceof HttpException ? error : new BadRequestException(streamFailure));
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) return settle(tooLarge());
+      try {
+        inspect(chunk);
+      } catch (error) {
+        return settle(error);
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle();
+    const onError = (error: unknown) => settle(error ?? new Error('stream error'));
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = () => settle(new Error('request aborted'));
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.once('close', onClose);
+  });
 }
 
 function tooLarge(): PayloadTooLargeException {
   return new PayloadTooLargeException(ErrorMessages.payloadTooLarge);
-}
-
-/** raw-body's own errors (http-errors) carry a `type`; stream errors (zlib's) do not. */
-function typeOf(error: unknown): unknown {
-  return typeof error === 'object' && error !== null
-    ? (error as { type?: unknown }).type
-    : undefined;
-}
-
-function hasType(error: unknown): boolean {
-  return typeof typeOf(error) === 'string';
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findJsonShapeProblem, JsonShapeLimits } from './json-shape';
+import { findJsonShapeProblem, JsonShapeLimits, JsonShapeScanner } from './json-shape';
 
 const LIMITS: JsonShapeLimits = { maxDepth: 32, maxElements: 1000 };
 const scan = (text: string, limits: JsonShapeLimits = LIMITS) =>
@@ -71,5 +71,42 @@ describe('findJsonShapeProblem', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('gives the same answer whatever the chunks, strings and escapes split across them', () => {
+    const text = fc.oneof(
+      fc.jsonValue({ maxDepth: 8 }).map((value) => JSON.stringify(value)),
+      fc.string({ unit: fc.constantFrom('[', ']', '{', '}', ',', '"', '\\', 'a', ':') }),
+    );
+    fc.assert(
+      fc.property(
+        text,
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        (json, cuts, maxDepth, maxElements) => {
+          const bytes = Buffer.from(json, 'utf8');
+          const limits = { maxDepth, maxElements };
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const scanner = new JsonShapeScanner(limits);
+          let chunked;
+          let from = 0;
+          for (const to of [...points, bytes.length]) {
+            chunked = scanner.push(bytes.subarray(from, to)) ?? chunked;
+            from = to;
+          }
+          expect(chunked).toBe(findJsonShapeProblem(bytes, limits));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps reporting a problem once found', () => {
+    const scanner = new JsonShapeScanner({ maxDepth: 1, maxElements: 10 });
+    expect(scanner.push(Buffer.from('[['))).toBe('tooDeep');
+    expect(scanner.push(Buffer.from(']]'))).toBe('tooDeep');
   });
 });
