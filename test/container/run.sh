@@ -70,8 +70,8 @@ sizes=()
 cleanup() {
   local status=$?
   set +e
-  podman rm -f -t 0 "$API_CTR" "$DOCS_CTR" "$DEMO_CTR" >/dev/null 2>&1
-  podman rmi -f "$API_TAG" "$DEMO_TAG" >/dev/null 2>&1
+  timeout 60 podman rm -f -t 0 "$API_CTR" "$DOCS_CTR" "$DEMO_CTR" >/dev/null 2>&1
+  timeout 120 podman rmi -f "$API_TAG" "$DEMO_TAG" >/dev/null 2>&1
   remove_labelled
   if [ -n "$WORK" ] && [ "${KEEP_WORKDIR:-0}" != 1 ]; then rm -rf "$WORK"; fi
   summary
@@ -86,10 +86,6 @@ remove_labelled() {
   # shellcheck disable=SC2086 # one id per word
   [ -z "$ids" ] || timeout 60 podman rm -f -t 0 $ids >/dev/null 2>&1 || true
   ids=$(timeout 60 podman images -aq --filter "label=$TEST_LABEL") || true
-  # shellcheck disable=SC2086
-  [ -z "$ids" ] || timeout 120 podman rmi -f $ids >/dev/null 2>&1 || true
-  # Build stages left untagged by podman build (the `build` stage); the label marks them too.
-  ids=$(timeout 60 podman images -q --filter dangling=true --filter "label=$TEST_LABEL") || true
   # shellcheck disable=SC2086
   [ -z "$ids" ] || timeout 120 podman rmi -f $ids >/dev/null 2>&1 || true
 }
@@ -285,7 +281,7 @@ export WORK SUITE BASE_TAG NODE_MAJOR NPM_MAJOR base_from TEST_LABEL RUN_ID
 export -f debian_mirror build_standin
 
 if podman image exists "$BASE_TAG"; then
-  description=$(podman image inspect --format '{{index .Labels "org.opencontainers.image.description"}}' "$BASE_TAG" 2>/dev/null || true)
+  description=$(timeout 30 podman image inspect --format '{{index .Labels "org.opencontainers.image.description"}}' "$BASE_TAG" 2>/dev/null || true)
   if [[ "$description" == stand-in* ]]; then
     pass "stand-in base $BASE_TAG cached ($description)"
   else
@@ -316,7 +312,7 @@ export -f build_image
 step "build target api" 900 build_image api "$API_TAG"
 step "build target demo" 300 build_image demo "$DEMO_TAG"
 
-image_mb() { podman image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
+image_mb() { timeout 30 podman image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
 sizes+=("size  base $BASE_TAG: $(image_mb "$BASE_TAG")")
 sizes+=("size  api image: $(image_mb "$API_TAG")")
 sizes+=("size  demo image: $(image_mb "$DEMO_TAG")")
@@ -324,7 +320,7 @@ sizes+=("size  demo image: $(image_mb "$DEMO_TAG")")
 # ---------------------------------------------------------------------------------------------
 # The api image, at rest
 # ---------------------------------------------------------------------------------------------
-inspect_json=$(podman image inspect "$API_TAG")
+inspect_json=$(timeout 30 podman image inspect "$API_TAG")
 check "api image: USER node, NODE_ENV=production, EXPOSE 5000, HEALTHCHECK on /health/live" \
   node -e '
     const [image] = JSON.parse(process.argv[1]);
@@ -350,6 +346,11 @@ contents_json=$(timeout 60 podman run --rm --network none --label "$TEST_LABEL=$
       e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
     const files = walk("/app/node_modules");
     const bytes = files.reduce((sum, f) => sum + fs.lstatSync(f).size, 0);
+    // What `du` counts: whole blocks, directories included.
+    const dirs = (dir) => [dir, ...fs.readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory()).flatMap((e) => dirs(path.join(dir, e.name)))];
+    const diskBytes = [...files, ...dirs("/app/node_modules")]
+      .reduce((sum, f) => sum + fs.lstatSync(f).blocks * 512, 0);
     const entries = Object.entries(lock).filter(([p]) => p.startsWith("node_modules/"));
     console.log(JSON.stringify({
       app: fs.readdirSync("/app").sort(),
@@ -357,6 +358,7 @@ contents_json=$(timeout 60 podman run --rm --network none --label "$TEST_LABEL=$
       prodMissing: entries.filter(([p, e]) => !e.dev && !e.devOptional && !e.optional && !exists(p)).map(([p]) => p),
       distNonJs: walk("/app/dist").filter((f) => !/\.js(\.map)?$/.test(f)),
       nodeModulesBytes: bytes,
+      nodeModulesDiskBytes: diskBytes,
       nodeModulesFiles: files.length,
       mapsOrTypes: files.filter((f) => /\.(map|d\.[cm]?ts)$/.test(f)).length,
     }));
@@ -373,7 +375,8 @@ check "api image: dist/ has only compiled JavaScript (no sources, no tests)" \
   contents 'if (c.error || c.distNonJs.length) { console.log(JSON.stringify(c.distNonJs || c)); process.exit(1); }'
 check "api image: no source maps or type declarations in node_modules" \
   contents 'if (c.error || c.mapsOrTypes !== 0) { console.log(c.mapsOrTypes); process.exit(1); }'
-nm_line=$(contents 'console.log(`${(c.nodeModulesBytes / 1e6).toFixed(1)} MB in ${c.nodeModulesFiles} files`)' 2>/dev/null || echo unknown)
+nm_line=$(contents 'const mb = (n) => (n / 1e6).toFixed(1);
+  console.log(`${mb(c.nodeModulesBytes)} MB of files (${mb(c.nodeModulesDiskBytes)} MB on disk), ${c.nodeModulesFiles} files`)' 2>/dev/null || echo unknown)
 sizes+=("size  api /app/node_modules (production): $nm_line")
 
 check "api image: refuses to start without CORS_ALLOWED_ORIGINS (production validation, exit 1)" \
@@ -466,7 +469,7 @@ stop_container() {
   timeout $((STOP_GRACE_S + 10)) podman stop -t "$STOP_GRACE_S" "$1" >/dev/null 2>>"$WORK/podman.stderr" ||
     return 1
   t1=$(date +%s%N)
-  code=$(podman inspect --format '{{.State.ExitCode}}' "$1" 2>>"$WORK/podman.stderr")
+  code=$(timeout 30 podman inspect --format '{{.State.ExitCode}}' "$1" 2>>"$WORK/podman.stderr")
   echo "exit code $code after $(((t1 - t0) / 1000000)) ms"
   [ "$code" = 0 ] && [ $(((t1 - t0) / 1000000)) -lt "$STOP_BUDGET_MS" ]
 }
@@ -478,7 +481,7 @@ else
 fi
 
 # After the stop, so the asynchronous production log has been flushed.
-podman logs "$API_CTR" >"$WORK/api.log" 2>&1 || true
+timeout 30 podman logs "$API_CTR" >"$WORK/api.log" 2>&1 || true
 check "api: logs are JSON lines, with the 200 and the 403 for POST /greet and a clean shutdown" \
   node -e '
     const lines = require("node:fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
