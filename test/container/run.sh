@@ -65,14 +65,31 @@ summary() {
 }
 
 sizes=()
+step_pid=''
+external_before=''
 
 # Everything this run created carries TEST_LABEL or RUN_ID; the stand-in base carries neither.
 cleanup() {
   local status=$?
   set +e
+  if [ -n "$step_pid" ]; then
+    # `timeout` passes the signal on to the step's whole process group (podman build included).
+    kill -TERM "$step_pid" 2>/dev/null
+    wait "$step_pid" 2>/dev/null
+  fi
+  if [ "$status" -ge 129 ] && [ "$status" -le 143 ]; then
+    fail "interrupted by signal $((status - 128)); cleaned up"
+  fi
   timeout 60 podman rm -f -t 0 "$API_CTR" "$DOCS_CTR" "$DEMO_CTR" >/dev/null 2>&1
   timeout 120 podman rmi -f "$API_TAG" "$DEMO_TAG" >/dev/null 2>&1
   remove_labelled
+  # An interrupted `podman build` leaves its working container, which only --external lists.
+  if [ -n "$external_before" ]; then
+    local id
+    for id in $(comm -13 <(echo "$external_before") <(timeout 60 podman ps -aq --external --no-trunc | sort)); do
+      timeout 60 podman rm -f "$id" >/dev/null 2>&1
+    done
+  fi
   if [ -n "$WORK" ] && [ "${KEEP_WORKDIR:-0}" != 1 ]; then rm -rf "$WORK"; fi
   summary
   if [ "$status" -eq 0 ] && [ "$failed" -gt 0 ]; then status=1; fi
@@ -97,11 +114,17 @@ step() {
   logfile="$WORK/$(tr -c 'a-zA-Z0-9\n' '_' <<<"$name").log"
   local t0
   t0=$(date +%s)
-  # A child bash, so that `timeout` can run (and end) the functions exported below.
-  if timeout --kill-after=10 "$limit" bash -c 'set -euo pipefail; "$@"' _ "$@" >"$logfile" 2>&1; then
+  # A child bash, so that `timeout` can run (and end) the functions exported below. In the
+  # background, and waited for, because bash runs the INT/TERM traps only once a foreground
+  # command returns: a build would otherwise finish before an interrupted run cleans up.
+  timeout --kill-after=10 "$limit" bash -c 'set -euo pipefail; "$@"' _ "$@" >"$logfile" 2>&1 &
+  step_pid=$!
+  if wait "$step_pid"; then
+    step_pid=''
     pass "$name ($(($(date +%s) - t0)) s)"
   else
     local rc=$?
+    step_pid=''
     tail -n 40 "$logfile" >&2
     fail "$name" "exit $rc after $(($(date +%s) - t0)) s (limit $limit s), log above"
     exit 1
@@ -309,6 +332,8 @@ build_image() {
     --label "$TEST_LABEL=$RUN_ID" --target "$target" -t "$tag" "$WORK/context"
 }
 export -f build_image
+# A first line that no container id matches, so that the variable is set even with none.
+external_before=$(echo '-'; timeout 60 podman ps -aq --external --no-trunc | sort)
 step "build target api" 900 build_image api "$API_TAG"
 step "build target demo" 300 build_image demo "$DEMO_TAG"
 
