@@ -273,7 +273,7 @@ build_standin() {
   # TLS-inspecting proxy's included); the official image relies on Node's built-in roots.
   local changes=()
   mkdir -p "$rootfs/usr/local/share/stand-in"
-  ca_file=${NODE_EXTRA_CA_CERTS:-}
+  ca_file=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
   if [ -n "$ca_file" ] && [ -r "$ca_file" ]; then
     cp "$ca_file" "$rootfs/usr/local/share/stand-in/node-extra-ca-certs.pem"
     changes+=(--change "ENV NODE_EXTRA_CA_CERTS=/usr/local/share/stand-in/node-extra-ca-certs.pem")
