@@ -5,7 +5,7 @@ import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
 import { applyServerTimeouts } from './common/http/http-server-limits';
 import { declaresMoreThan } from './common/http/request-body';
-import { lacksRequiredHost, requestPath } from './common/http/request-target';
+import { hasBadHost, requestPath } from './common/http/request-target';
 import { setSecurityHeaders } from './common/http/security-headers';
 import { jsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
@@ -21,13 +21,13 @@ import { AccessLog } from './logging/access-log';
  * pre-routing adapter and `bodyParser: false`). Order matters:
  * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
  * 1. pre-routing, before Express (and before a `100 Continue`): security headers, request id +
- *    access log, a 400 for a target without a usable path or an HTTP/1.1 request without Host,
+ *    access log, a 400 for a target without a usable path or an HTTP/1.1 request without one Host,
  *    then CORS, which answers preflights and refusals itself and writes an allowed origin's
  *    headers before anything can fail, then a 405 for a known path asked with another method,
  *    then the 413 for a declared Content-Length over the limit;
  * 2. the JSON body reader with the size, depth and element limits;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
- * Whatever answers before the body has arrived also closes the connection (answerClosingIfBodyUnread).
+ * Whatever answers before the body has arrived also closes the connection (closeWhenBodyUnread).
  */
 export async function configureApp<T extends NestExpressApplication>(app: T): Promise<T> {
   const config = app.get<AppConfig>(appConfig.KEY);
@@ -46,7 +46,7 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
     setSecurityHeaders(req, res);
     accessLog.track(req, res);
     const path = requestPath(req);
-    if (path === undefined || lacksRequiredHost(req)) {
+    if (path === undefined || hasBadHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.
       res.setHeader('Connection', 'close');
       writeErrorEnvelope(res, 400, ErrorMessages.badRequest);

@@ -167,6 +167,16 @@ describe('protocol edges (e2e)', () => {
     });
   });
 
+  it('an expectation other than 100-continue: a JSON 417', async () => {
+    const res = await rawRequest(
+      server.url,
+      head(['GET /greet/languages HTTP/1.1', 'Host: h', 'Expect: something-else']),
+    );
+    expect(res.status).toBe(417);
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 417, error: 'Expectation failed' });
+    expect(res.headers['x-request-id']).toBeDefined();
+  });
+
   it('shortens an echoed language by code point, never splitting a surrogate pair', async () => {
     const lang = `${'a'.repeat(39)}😀xyz`;
     const res = await request(server.url).post('/greet').send({ name: 'A', lang });

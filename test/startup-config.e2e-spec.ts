@@ -50,6 +50,20 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
     );
   });
 
+  it('a shorter REQUEST_TIMEOUT_MS alone is enough: the headers timeout follows it', async () => {
+    const result = await runService({ REQUEST_TIMEOUT_MS: '10000', PORT: 'x' });
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: PORT must be an integer 1-65535, got "x"',
+    );
+  });
+
+  it('one bad timeout gives one message, not a second comparison against its fallback', async () => {
+    const result = await runService({ REQUEST_TIMEOUT_MS: 'abc', HEADERS_TIMEOUT_MS: '40000' });
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: REQUEST_TIMEOUT_MS must be an integer 1000-3600000, got "abc"',
+    );
+  });
+
   it('prints no stack trace', async () => {
     const result = await runService({ PORT: 'eighty' });
     expect(result.stderr).not.toMatch(/\n\s+at /);

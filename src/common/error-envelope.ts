@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { answerClosingIfBodyUnread } from './http/request-body';
+import { answerAfterArrivedBytes } from './http/request-body';
 
 /** The one JSON shape of every error response. */
 export interface ErrorEnvelope {
@@ -22,5 +22,5 @@ export function writeErrorEnvelope(res: ServerResponse, statusCode: number, erro
   res.statusCode = statusCode;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
-  answerClosingIfBodyUnread(res, () => res.end(body));
+  answerAfterArrivedBytes(res, () => res.end(body));
 }

@@ -37,11 +37,15 @@ export function readAppEnv(reader: EnvReader) {
  * service, closes idle connections: otherwise it may reuse one the service has just closed (a 502).
  */
 function readTimeouts(reader: EnvReader) {
+  const before = reader.problemCount;
   const requestTimeoutMs = reader.integer('REQUEST_TIMEOUT_MS', 30_000, 1000, HOUR_MS);
-  const headersTimeoutMs = reader.integer('HEADERS_TIMEOUT_MS', 20_000, 1000, HOUR_MS);
+  // The default follows a shorter request timeout, so setting only that one is enough.
+  const headersDefault = Math.min(20_000, requestTimeoutMs);
+  const headersTimeoutMs = reader.integer('HEADERS_TIMEOUT_MS', headersDefault, 1000, HOUR_MS);
   const keepAliveTimeoutMs = reader.integer('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, HOUR_MS);
-  // Node cannot honour a headers timeout longer than the timeout of the whole request.
-  if (headersTimeoutMs > requestTimeoutMs) {
+  // Node cannot honour a headers timeout longer than the timeout of the whole request (compared
+  // only when both values are valid, so one mistake gives one message).
+  if (reader.problemCount === before && headersTimeoutMs > requestTimeoutMs) {
     reader.fail(
       `HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
     );

@@ -30,6 +30,11 @@ export class EnvReader {
     this.problems.push(message);
   }
 
+  /** How many problems so far: lets a cross-check skip values that already failed. */
+  get problemCount(): number {
+    return this.problems.length;
+  }
+
   integer(name: string, fallback: number, min: number, max: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerAfterArrivedBytes } from '../common/http/request-body';
 import { requestPath } from '../common/http/request-target';
 import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
 
@@ -70,7 +71,7 @@ export function clearCorsHeaders(res: ServerResponse): void {
 /** No Content-Length: a 204 must not send one (RFC 9110 §8.6). */
 export function endEmpty(res: ServerResponse, status: number): void {
   res.statusCode = status;
-  res.end();
+  answerAfterArrivedBytes(res, () => res.end());
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -68,10 +68,11 @@ export class CorsRouteTable implements OnModuleInit {
    * else undefined: unknown paths are the router's 404, and routes for every method serve all.
    */
   allowHeaderFor(method: string, path: string): string | undefined {
-    const byMethod = this.staticRoutes.get(normalizePath(path));
-    const methods = byMethod
-      ? [...byMethod.keys()]
-      : this.dynamicRoutes.filter((route) => route.matches(path)).map((route) => route.method);
+    // Express tries every route that matches the path, static and dynamic alike.
+    const methods = [
+      ...(this.staticRoutes.get(normalizePath(path))?.keys() ?? []),
+      ...this.dynamicRoutes.filter((route) => route.matches(path)).map((route) => route.method),
+    ];
     if (methods.length === 0 || methods.includes('ALL')) return undefined;
     if (methods.some((routeMethod) => servesMethod(routeMethod, method))) return undefined;
     if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');

@@ -1,4 +1,4 @@
-import { Controller, ExecutionContext, Get, Logger, Post } from '@nestjs/common';
+import { Controller, Delete, ExecutionContext, Get, Logger, Post } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { parseEnv } from '../config/parse-env';
 import { CorsConfig, readCorsEnv } from './cors.config';
@@ -121,6 +121,14 @@ describe('CorsGuard', () => {
     expect(Object.fromEntries(response.headers)).toEqual({ vary: 'Origin' });
   });
 
+  it("replaces another policy's headers when the handler's policy allows too", () => {
+    // Decided before routing under a public policy (say the table and the router disagreed): the
+    // stale `*` must not stay on a response of the admin-only handler.
+    const response = fakeResponse({ 'access-control-allow-origin': '*' });
+    expect(guard.canActivate(context(AdminController, 'stats', {}, response))).toBe(true);
+    expect(Object.fromEntries(response.headers)).toEqual({ vary: 'Origin' });
+  });
+
   it('ignores non-HTTP contexts', () => {
     const rpc = { getType: () => 'rpc' } as unknown as ExecutionContext;
     expect(guard.canActivate(rpc)).toBe(true);
@@ -130,6 +138,26 @@ describe('CorsGuard', () => {
 describe('CorsRouteTable', () => {
   const table = buildTable([AdminController, PlainController]);
   const origin = (o: string) => ({ origins: [o] });
+
+  it('gives the Allow header of a known path asked with another method, static and dynamic routes together', () => {
+    @Controller('items')
+    class ItemsController {
+      @Get('special')
+      special(): void {}
+
+      @Delete(':id')
+      remove(): void {}
+    }
+    const items = buildTable([ItemsController, PlainController]);
+    expect(items.allowHeaderFor('POST', '/plain')).toBeUndefined();
+    expect(items.allowHeaderFor('GET', '/plain')).toBe('POST');
+    expect(items.allowHeaderFor('HEAD', '/items/special')).toBeUndefined();
+    // Express would route DELETE /items/special to the :id route.
+    expect(items.allowHeaderFor('DELETE', '/items/special')).toBeUndefined();
+    expect(items.allowHeaderFor('PUT', '/items/special')).toBe('GET, DELETE, HEAD');
+    expect(items.allowHeaderFor('GET', '/items/42')).toBe('DELETE');
+    expect(items.allowHeaderFor('GET', '/nope')).toBeUndefined();
+  });
 
   it('finds a route policy before routing, like Express: case-insensitive, optional trailing slash', () => {
     for (const url of ['/admin/public', '/ADMIN/Public', '/admin/public/']) {

@@ -27,11 +27,12 @@ export class CorsGuard implements CanActivate {
     const policy = this.routes.forHandler(context.getHandler());
     // Admitted before routing by this very policy: nothing left to check.
     if (decidedWith(req) === policy) return true;
+    // Another policy decided before routing: its headers (a `*`, say) must not outlive it.
     const decision = policy.decide(readCorsRequest(req));
-    if (decision.kind !== 'refused') return true;
     const res = nodeResponse(http.getResponse<object>());
     clearCorsHeaders(res);
     writeHeaders(res, decision.headers);
+    if (decision.kind !== 'refused') return true;
     logRefusal(req, decision.reason);
     throw new CorsForbiddenException(decision.reason);
   }

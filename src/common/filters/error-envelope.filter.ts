@@ -11,7 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import { ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { nodeResponse } from '../http/node-http';
-import { answerClosingIfBodyUnread } from '../http/request-body';
+import { answerAfterArrivedBytes } from '../http/request-body';
 
 /**
  * Global: turns every exception — thrown by a handler, a pipe, a guard, the router's 404 or the
@@ -34,7 +34,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       httpAdapter.end(response);
       return;
     }
-    answerClosingIfBodyUnread(nodeResponse(response as object), () => {
+    answerAfterArrivedBytes(nodeResponse(response as object), () => {
       httpAdapter.reply(response, envelope, envelope.statusCode);
     });
   }

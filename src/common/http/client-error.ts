@@ -20,6 +20,9 @@ export interface ClientErrorAnswer {
 
 type SocketWithResponse = Duplex & { _httpMessage?: ServerResponse };
 
+/** getHeaders() keys are lowercase: the request id goes under the same key, never twice. */
+const REQUEST_ID_KEY = REQUEST_ID_HEADER.toLowerCase();
+
 /** Headers an answer written on the socket must not copy from the response it replaces. */
 const FRAMING = new Set(['content-length', 'content-type', 'connection', 'transfer-encoding']);
 
@@ -44,10 +47,18 @@ export function answerClientErrors(
     }
     const code = error.code ?? 'UNKNOWN';
     const [status, message] = statusFor(code);
-    const headers = inFlight ? inFlight.getHeaders() : baseHeaders();
-    const requestId = String(headers[REQUEST_ID_HEADER.toLowerCase()] ?? randomUUID());
-    const answer = serialize(status, message, { ...headers, [REQUEST_ID_HEADER]: requestId });
+    // The in-flight response's headers (request id, CORS) only when this error is about its own
+    // request, e.g. its body timing out; a complete request's are not another request's.
+    const ownRequest = inFlight !== undefined && !inFlight.req.complete;
+    const headers = ownRequest ? inFlight.getHeaders() : baseHeaders();
+    const requestId = String(headers[REQUEST_ID_KEY] ?? randomUUID());
+    const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
     socket.end(answer, () => socket.destroy());
+    if (ownRequest) {
+      // Its access line (logged as aborted when the socket closes) carries this status.
+      inFlight.statusCode = status;
+      return;
+    }
     onAnswer({ status, code, requestId });
   });
 }
@@ -58,6 +69,8 @@ function statusFor(code: string): readonly [number, string] {
       return [408, ErrorMessages.requestTimeout];
     case 'HPE_HEADER_OVERFLOW':
       return [431, ErrorMessages.headersTooLarge];
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return [413, ErrorMessages.payloadTooLarge];
     default:
       return [400, ErrorMessages.badRequest];
   }

@@ -3,6 +3,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
+import { closeWhenBodyUnread } from './request-body';
 
 /** Returns true when it has answered the request itself. */
 export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -29,17 +30,24 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     const express = this.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
     // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-      this.track(res);
+      this.track(req, res);
       if (!this.runPreRouting(req, res)) express(req, res);
     });
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
     // here CORS, the 405 and the body limit decide first, and only a request they let through
     // is told to continue.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      this.track(res);
+      this.track(req, res);
       if (this.runPreRouting(req, res)) return;
       res.writeContinue();
       express(req, res);
+    });
+    // Any other expectation: Node's bare 417 becomes the envelope, after the same checks.
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      this.track(req, res);
+      if (this.runPreRouting(req, res)) return;
+      res.setHeader('Connection', 'close');
+      writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
     });
     this.setHttpServer(server);
   }
@@ -66,8 +74,12 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     }
   }
 
-  /** Remembers the response until it is done, so a drain can still mark it `Connection: close`. */
-  private track(res: ServerResponse): void {
+  /**
+   * Remembers the response until it is done, so a drain can still mark it `Connection: close`,
+   * and closes the connection of any response given while the request body is unread.
+   */
+  private track(req: IncomingMessage, res: ServerResponse): void {
+    closeWhenBodyUnread(req, res);
     if (this.closing) {
       res.setHeader('Connection', 'close');
       return;

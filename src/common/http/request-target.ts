@@ -23,7 +23,16 @@ export function requestPath(req: IncomingMessage): string | undefined {
   }
 }
 
-/** HTTP/1.1 requires exactly one Host header (RFC 9112 §3.2); HTTP/1.0 may omit it. */
-export function lacksRequiredHost(req: IncomingMessage): boolean {
-  return req.httpVersion !== '1.0' && req.headers.host === undefined;
+/**
+ * HTTP/1.1 requires exactly one Host header (RFC 9112 §3.2); HTTP/1.0 may omit it. Node keeps
+ * only the first of several, so the raw lines are counted.
+ */
+export function hasBadHost(req: IncomingMessage): boolean {
+  if (req.headers.host === undefined) return req.httpVersion !== '1.0';
+  let count = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') count++;
+  }
+  return count > 1;
 }
