@@ -27,7 +27,7 @@ import { AccessLog } from './logging/access-log';
  *    then the 413 for a declared Content-Length over the limit;
  * 2. the JSON body reader with the size, depth and element limits;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
- * Whatever answers before the body has arrived also closes the connection (closeWhenBodyUnread).
+ * Whatever answers before the body has arrived also closes the connection (request-body.ts).
  */
 export async function configureApp<T extends NestExpressApplication>(app: T): Promise<T> {
   const config = app.get<AppConfig>(appConfig.KEY);

@@ -3,7 +3,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
-import { closeWhenBodyUnread } from './request-body';
+import { closeIfBodyWillNotBeRead } from './request-body';
 
 /** Returns true when it has answered the request itself. */
 export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -76,10 +76,10 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
 
   /**
    * Remembers the response until it is done, so a drain can still mark it `Connection: close`,
-   * and closes the connection of any response given while the request body is unread.
+   * and closes the connection of any response to a body the service will not read.
    */
   private track(req: IncomingMessage, res: ServerResponse): void {
-    closeWhenBodyUnread(req, res);
+    closeIfBodyWillNotBeRead(req, res);
     if (this.closing) {
       res.setHeader('Connection', 'close');
       return;
