@@ -68,9 +68,13 @@ export class CorsRouteTable implements OnModuleInit {
    * else undefined: unknown paths are the router's 404, and routes for every method serve all.
    */
   allowHeaderFor(method: string, path: string): string | undefined {
+    const byMethod = this.staticRoutes.get(normalizePath(path));
+    // The request path runs this for every request: the usual answers allocate nothing.
+    if (byMethod !== undefined && servesFrom(byMethod, method)) return undefined;
+    if (byMethod === undefined && this.dynamicRoutes.length === 0) return undefined;
     // Express tries every route that matches the path, static and dynamic alike.
     const methods = [
-      ...(this.staticRoutes.get(normalizePath(path))?.keys() ?? []),
+      ...(byMethod?.keys() ?? []),
       ...this.dynamicRoutes.filter((route) => route.matches(path)).map((route) => route.method),
     ];
     if (methods.length === 0 || methods.includes('ALL')) return undefined;
@@ -145,6 +149,10 @@ function servesMethod(routeMethod: string, method: string): boolean {
   return (
     routeMethod === method || routeMethod === 'ALL' || (method === 'HEAD' && routeMethod === 'GET')
   );
+}
+
+function servesFrom(byMethod: ReadonlyMap<string, unknown>, method: string): boolean {
+  return byMethod.has(method) || byMethod.has('ALL') || (method === 'HEAD' && byMethod.has('GET'));
 }
 
 /** Express matches case-insensitively and ignores one trailing slash; so does the table. */
