@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { measureColdStart } from './cold-start';
 import { CpuPinning } from './cpu-pinning';
 import { CliOptions } from './cli-options';
-import { findFreePort } from './free-port';
+import { findTwoFreePorts } from './free-port';
 import { runScenario } from './load';
 import { runPrechecks } from './prechecks';
 import { TargetResult } from './results-model';
@@ -27,8 +27,8 @@ async function loadTarget(
   result: TargetResult,
   progress: (line: string) => void,
 ): Promise<void> {
-  const port = await findFreePort();
-  const server = startServer(target, port, pinning);
+  const [port, metricsPort] = await findTwoFreePorts();
+  const server = startServer(target, port, pinning, metricsPort);
   const sampler = new PeakRssSampler(server.pid);
   try {
     await waitUntilHealthy(server, performance.now());

@@ -1,5 +1,5 @@
 import { CpuPinning } from './cpu-pinning';
-import { findFreePort } from './free-port';
+import { findTwoFreePorts } from './free-port';
 import { startServer, waitUntilHealthy } from './server-process';
 import { Target } from './targets';
 
@@ -26,9 +26,9 @@ export async function measureColdStart(
 ): Promise<ColdStartResult> {
   const samplesMs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const port = await findFreePort();
+    const [port, metricsPort] = await findTwoFreePorts();
     const spawnedAt = performance.now();
-    const server = startServer(target, port, pinning);
+    const server = startServer(target, port, pinning, metricsPort);
     try {
       samplesMs.push(await waitUntilHealthy(server, spawnedAt));
     } finally {

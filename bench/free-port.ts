@@ -19,3 +19,11 @@ export function findFreePort(): Promise<number> {
     });
   });
 }
+
+/** Two distinct unused loopback ports (the service's and its metrics listener's). */
+export async function findTwoFreePorts(): Promise<[number, number]> {
+  const first = await findFreePort();
+  let second = await findFreePort();
+  while (second === first) second = await findFreePort();
+  return [first, second];
+}

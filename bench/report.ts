@@ -238,6 +238,47 @@ function barSection(service: ReportedTarget | undefined): string {
   ].join('\n');
 }
 
+/** The issue's bar: allowed-POST throughput with metrics on stays at least 95% of metrics off. */
+const METRICS_COST_BAR = 0.95;
+
+function metricsCostSection(targets: ReportedTarget[]): string[] {
+  const on = targets.find((t) => t.name === 'service');
+  const off = targets.find((t) => t.name === 'service-no-metrics');
+  if (on === undefined || off === undefined) return [];
+  const rows = SCENARIOS.map((scenario) => {
+    const withMetrics = on.scenarios[scenario.id]?.requestsPerSec;
+    const without = off.scenarios[scenario.id]?.requestsPerSec;
+    const ratio =
+      withMetrics === undefined || without === undefined || without === 0
+        ? undefined
+        : withMetrics / without;
+    return [
+      scenario.id,
+      withMetrics === undefined ? DASH : integer.format(withMetrics),
+      without === undefined ? DASH : integer.format(without),
+      times(ratio),
+      scenario.id !== 'allowed'
+        ? ''
+        : ratio === undefined
+          ? 'no figure'
+          : ratio >= METRICS_COST_BAR
+            ? `met (bar ${METRICS_COST_BAR}×)`
+            : `not met (bar ${METRICS_COST_BAR}×)`,
+    ];
+  });
+  return [
+    '',
+    'Metrics cost (req/s with METRICS_ENABLED=true vs false; informational, not asserted)',
+    formatTable(['scenario', 'metrics on', 'metrics off', 'on/off', 'reading'], rows, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'left',
+    ]),
+  ];
+}
+
 /** Above this, other processes competed for the CPUs enough to move the figures. */
 const BUSY_MACHINE_PERCENT = 10;
 
@@ -275,6 +316,7 @@ export function formatReport(report: RunReport): string {
     resourceSection(report.targets, options.coldStarts),
     '',
     barSection(service),
+    ...metricsCostSection(report.targets),
     ...noiseWarning(report.targets),
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { ratiosAgainst } from './ratios';
 import { formatReport } from './report';
 import { writeLatestResults } from './results-file';
 import { RunReport, TargetResult } from './results-model';
-import { REFERENCE_TARGET, TARGETS } from './targets';
+import { REFERENCE_TARGET, SERVICE_TARGETS, TARGETS } from './targets';
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -30,7 +30,9 @@ function installCleanup(): void {
 async function prepareService(
   options: CliOptions,
 ): Promise<{ build: RunReport['build']; unavailable?: string }> {
-  if (!options.targets.includes('service')) return { build: 'not needed' };
+  if (!options.targets.some((name) => SERVICE_TARGETS.includes(name))) {
+    return { build: 'not needed' };
+  }
   if (!options.build) return { build: 'skipped' };
   say('building the service (npm run build)…');
   const result = await buildService();
@@ -62,7 +64,7 @@ async function main(): Promise<number> {
 
   const results: TargetResult[] = [];
   for (const target of TARGETS.filter((t) => options.targets.includes(t.name))) {
-    const serviceProblem = target.name === 'service' ? unavailable : undefined;
+    const serviceProblem = SERVICE_TARGETS.includes(target.name) ? unavailable : undefined;
     results.push(await benchmarkTarget(target, pinning, options, serviceProblem, say));
   }
 

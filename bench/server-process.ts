@@ -19,7 +19,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export function startServer(target: Target, port: number, pinning: CpuPinning): ServerProcess {
+/**
+ * `metricsPort`: the service's metrics listener goes there, on loopback, so its default port
+ * (9464) being taken on the machine cannot stop a run; the references ignore it.
+ */
+export function startServer(
+  target: Target,
+  port: number,
+  pinning: CpuPinning,
+  metricsPort: number,
+): ServerProcess {
   const { command, args } = pinnedNodeCommand(pinning, [target.entry]);
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
@@ -28,6 +37,8 @@ export function startServer(target: Target, port: number, pinning: CpuPinning): 
       ...target.env,
       HOST: LOOPBACK,
       PORT: String(port),
+      METRICS_HOST: LOOPBACK,
+      METRICS_PORT: String(metricsPort),
       NODE_ENV: 'production',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,15 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 const SERVERS_DIR = join(__dirname, 'servers');
 
 export type TargetName =
-  'service' | 'nest-enable-cors' | 'express-cors' | 'fastify-cors' | 'node-http';
+  | 'service'
+  | 'service-no-metrics'
+  | 'nest-enable-cors'
+  | 'express-cors'
+  | 'fastify-cors'
+  | 'node-http';
+
+/** Targets that run this repository's build (dist/main.js). */
+export const SERVICE_TARGETS: readonly TargetName[] = ['service', 'service-no-metrics'];
 
 /** What a disallowed origin must get: the service refuses it, the references just omit CORS. */
 export type DisallowedExpectation = 'refused-403' | 'no-allow-origin';
@@ -23,16 +31,25 @@ export interface Target {
 /** Every ratio divides by this target's figure from the same run. */
 export const REFERENCE_TARGET: TargetName = 'nest-enable-cors';
 
+const SERVICE_ENV = {
+  CORS_ALLOWED_ORIGINS: ALLOWED_ORIGINS.join(','),
+  CORS_ALLOW_CREDENTIALS: String(ALLOW_CREDENTIALS),
+  CORS_MAX_AGE: String(MAX_AGE_SECONDS),
+};
+
 export const TARGETS: readonly Target[] = [
   {
     name: 'service',
-    description: 'the service under test (dist/main.js, its own CORS layer)',
+    description: 'the service under test (dist/main.js, its own CORS layer, metrics on)',
     entry: join(REPO_ROOT, 'dist', 'main.js'),
-    env: {
-      CORS_ALLOWED_ORIGINS: ALLOWED_ORIGINS.join(','),
-      CORS_ALLOW_CREDENTIALS: String(ALLOW_CREDENTIALS),
-      CORS_MAX_AGE: String(MAX_AGE_SECONDS),
-    },
+    env: SERVICE_ENV,
+    disallowed: 'refused-403',
+  },
+  {
+    name: 'service-no-metrics',
+    description: 'the same service with METRICS_ENABLED=false (what metrics cost)',
+    entry: join(REPO_ROOT, 'dist', 'main.js'),
+    env: { ...SERVICE_ENV, METRICS_ENABLED: 'false' },
     disallowed: 'refused-403',
   },
   {

@@ -9,6 +9,7 @@ import { validateEnv } from './config/env.validation';
 import { GreetModule } from './greet/greet.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 export class AppModule {
@@ -27,7 +28,7 @@ export class AppModule {
     });
     return {
       module: AppModule,
-      imports: [config, LoggingModule, CorsModule, GreetModule, HealthModule],
+      imports: [config, LoggingModule, CorsModule, MetricsModule, GreetModule, HealthModule],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }

@@ -14,6 +14,7 @@ import { CorsRequestHandler } from './cors/cors-request.handler';
 import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
 import { AccessLog } from './logging/access-log';
+import { HttpMetrics } from './metrics/http-metrics';
 
 /**
  * The one place the request pipeline is assembled; main.ts and the e2e specs both call it, so the
@@ -21,7 +22,7 @@ import { AccessLog } from './logging/access-log';
  * pre-routing adapter and `bodyParser: false`). Order matters:
  * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
  * 1. pre-routing, before Express (and before a `100 Continue`): security headers, request id +
- *    access log, a 400 for a target without a usable path or an HTTP/1.1 request without one Host,
+ *    access log, metrics, a 400 for a target without a usable path or an HTTP/1.1 request without one Host,
  *    then CORS, which answers preflights and refusals itself and writes an allowed origin's
  *    headers before anything can fail, then a 405 for a known path asked with another method,
  *    then the 413 for a declared Content-Length over the limit;
@@ -33,6 +34,8 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   const config = app.get<AppConfig>(appConfig.KEY);
   const { bodyLimitBytes, docsEnabled } = config;
   const accessLog = app.get(AccessLog);
+  const metrics = app.get(HttpMetrics);
+  const recordMetrics = metrics.enabled;
   const cors = app.get(CorsRequestHandler);
   const routes = app.get(CorsRouteTable);
   const adapter = app.getHttpAdapter();
@@ -41,10 +44,14 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   }
   const server = app.getHttpServer();
   applyServerTimeouts(server, config);
-  answerClientErrors(server, (answer) => accessLog.clientError(answer));
+  answerClientErrors(server, (answer) => {
+    accessLog.clientError(answer);
+    if (recordMetrics) metrics.parserError(answer.status);
+  });
   adapter.setPreRouting((req, res) => {
     setSecurityHeaders(req, res);
     accessLog.track(req, res);
+    if (recordMetrics) metrics.track(req, res);
     const path = requestPath(req);
     if (path === undefined || hasBadHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.

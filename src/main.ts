@@ -3,14 +3,25 @@ import { Logger } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
+import { listenError, StartupError } from './common/startup-error';
 import { ConfigValidationError } from './config/config-validation.error';
+import { MetricsServer } from './metrics/metrics.server';
 
 const logger = new Logger('Bootstrap');
 
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const { host, port, shutdownTimeoutMs } = app.get<AppConfig>(appConfig.KEY);
-  await app.listen(port, host);
+  // First, so a metrics port clash stops the start before the public port takes traffic.
+  await app.get(MetricsServer).start();
+  await app.listen(port, host).catch((error: unknown) => {
+    throw listenError(
+      error,
+      { name: 'PORT', value: port },
+      { name: 'HOST', value: host },
+      'set another PORT',
+    );
+  });
   logger.log(`Listening on http://${host}:${port}`);
   closeGracefullyOnSignals(app, shutdownTimeoutMs);
 }
@@ -51,6 +62,9 @@ bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigValidationError) {
     for (const problem of error.problems)
       process.stderr.write(`Invalid configuration: ${problem}\n`);
+  } else if (error instanceof StartupError) {
+    Logger.flush();
+    process.stderr.write(`Startup failed: ${error.message}\n`);
   } else {
     // Logs are buffered until the pino logger is installed; a failure before that must not hide them.
     Logger.flush();

@@ -19,6 +19,7 @@ export const ErrorMessages = {
   headersTooLarge: 'Request header fields too large',
   badRequest: 'Bad request',
   methodNotAllowed: 'Method not allowed',
+  notFound: 'Not found',
   expectationFailed: 'Expectation failed',
   internal: 'Internal server error',
   originNotAllowed: 'Origin not allowed',

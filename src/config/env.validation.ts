@@ -1,10 +1,13 @@
 import { readCorsEnv } from '../cors/cors.config';
+import { readMetricsEnv } from '../metrics/metrics.config';
 import { readAppEnv } from './app.config';
 import { EnvReader, RawEnv } from './env-reader';
 import { parseEnv } from './parse-env';
 
 function readAll(reader: EnvReader): void {
-  readCorsEnv(reader, readAppEnv(reader).nodeEnv);
+  const app = readAppEnv(reader);
+  readCorsEnv(reader, app.nodeEnv);
+  readMetricsEnv(reader, app);
 }
 
 /**

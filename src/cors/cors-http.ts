@@ -2,7 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAfterArrivedBytes } from '../common/http/request-body';
 import { requestPath } from '../common/http/request-target';
-import { CorsPolicy, CorsRequest, HeaderList, PreflightRequest, quote } from './cors-policy';
+import {
+  CorsDecision,
+  CorsPolicy,
+  CorsRequest,
+  HeaderList,
+  PreflightRequest,
+  quote,
+} from './cors-policy';
 
 /**
  * The only place the CORS layer touches the HTTP objects. It uses node:http's request and
@@ -19,6 +26,19 @@ export function markDecided(req: IncomingMessage, policy: CorsPolicy): void {
 
 export function decidedWith(req: IncomingMessage): CorsPolicy | undefined {
   return (req as Marked)[DECIDED_WITH];
+}
+
+const DECISION = Symbol('corsDecision');
+type WithDecision = IncomingMessage & { [DECISION]?: CorsDecision };
+
+/** Remembers the request's final CORS decision, for the metrics counted when it is done. */
+export function recordDecision(req: IncomingMessage, decision: CorsDecision): void {
+  (req as WithDecision)[DECISION] = decision;
+}
+
+/** The request's CORS decision, or undefined when it was answered before CORS looked at it. */
+export function decisionOf(req: IncomingMessage): CorsDecision | undefined {
+  return (req as WithDecision)[DECISION];
 }
 
 const logger = new Logger('Cors');
@@ -45,11 +65,19 @@ function originLines(req: IncomingMessage): readonly string[] | undefined {
   return origin.includes(',') ? origin.split(',') : [origin];
 }
 
-/** A preflight is OPTIONS with both Origin and Access-Control-Request-Method; else undefined. */
+/** A preflight is OPTIONS with both Origin and Access-Control-Request-Method. */
+export function isPreflight(req: IncomingMessage): boolean {
+  return (
+    req.method === 'OPTIONS' &&
+    req.headers.origin !== undefined &&
+    req.headers['access-control-request-method'] !== undefined
+  );
+}
+
+/** The preflight's facts, or undefined when the request is not one (isPreflight). */
 export function readPreflight(req: IncomingMessage): PreflightRequest | undefined {
-  if (req.method !== 'OPTIONS') return undefined;
-  const requestMethod = header(req, 'access-control-request-method');
-  if (requestMethod === undefined || req.headers.origin === undefined) return undefined;
+  if (!isPreflight(req)) return undefined;
+  const requestMethod = header(req, 'access-control-request-method') as string;
   return {
     ...readCorsRequest(req),
     requestMethod,

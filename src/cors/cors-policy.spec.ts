@@ -82,15 +82,15 @@ describe('CorsPolicy.decide (actual requests)', () => {
   });
 
   it.each([
-    [['https://evil.example'], 'origin "https://evil.example" not allowed'],
-    [['null'], 'origin "null" not allowed'],
-    [[''], 'origin "" not allowed'],
-    [[APP, APP], '2 Origin values'],
-    [[APP, 'https://evil.example'], '2 Origin values'],
-    [[], 'origin missing'],
-  ])('refuses %j (%s) with Vary but no Access-Control-* header', (origins, reason) => {
+    [['https://evil.example'], 'origin_not_allowed', 'origin "https://evil.example" not allowed'],
+    [['null'], 'null_origin', 'origin "null" not allowed'],
+    [[''], 'origin_not_allowed', 'origin "" not allowed'],
+    [[APP, APP], 'multiple_origins', '2 Origin values'],
+    [[APP, 'https://evil.example'], 'multiple_origins', '2 Origin values'],
+    [[], 'origin_not_allowed', 'origin missing'],
+  ])('refuses %j (%s: %s) with Vary but no Access-Control-* header', (origins, code, reason) => {
     const decision = policy([APP]).decide({ origins });
-    expect(decision).toEqual({ kind: 'refused', reason, headers: [['Vary', 'Origin']] });
+    expect(decision).toEqual({ kind: 'refused', code, reason, headers: [['Vary', 'Origin']] });
   });
 
   it('refuses null, empty, over-long and repeated origins even under `*`, with no header', () => {
@@ -140,15 +140,29 @@ describe('CorsPolicy.decidePreflight', () => {
   });
 
   it.each([
-    [{ origins: ['https://evil.example'] }, 'origin "https://evil.example" not allowed'],
-    [{ origins: ['null'] }, 'origin "null" not allowed'],
-    [{ requestMethod: 'DELETE' }, 'method "DELETE" not allowed'],
-    [{ requestMethod: 'post' }, 'method "post" not allowed'],
-    [{ requestHeaders: 'content-type, x-secret' }, 'header "x-secret" not allowed'],
-    [{ requestHeaders: 'x'.repeat(5000) }, 'request headers list too long'],
-  ])('refuses %j: %s', (change, reason) => {
+    [
+      { origins: ['https://evil.example'] },
+      'origin_not_allowed',
+      'origin "https://evil.example" not allowed',
+    ],
+    [{ origins: ['null'] }, 'null_origin', 'origin "null" not allowed'],
+    [{ origins: [APP, APP] }, 'multiple_origins', '2 Origin values'],
+    [{ requestMethod: 'DELETE' }, 'method_not_allowed', 'method "DELETE" not allowed'],
+    [{ requestMethod: 'post' }, 'method_not_allowed', 'method "post" not allowed'],
+    [
+      { requestHeaders: 'content-type, x-secret' },
+      'header_not_allowed',
+      'header "x-secret" not allowed',
+    ],
+    [
+      { requestHeaders: 'x'.repeat(5000) },
+      'request_headers_too_long',
+      'request headers list too long',
+    ],
+  ])('refuses %j: %s (%s)', (change, code, reason) => {
     const decision = policy([APP]).decidePreflight({ ...preflight, ...change });
     expect(decision.kind).toBe('refused');
+    expect(decision.kind === 'refused' && decision.code).toBe(code);
     expect(decision.kind === 'refused' && decision.reason).toBe(reason);
     expect(decision.headers.some(([name]) => name.startsWith('Access-Control-'))).toBe(false);
   });

@@ -17,11 +17,30 @@ export interface PreflightRequest extends CorsRequest {
   readonly requestHeaders?: string;
 }
 
+/**
+ * Why a request was refused, as a fixed word: safe as a metric label (the client chooses the
+ * origin and the header names, never this). The human reason, with the values, goes to the log.
+ */
+export const REFUSAL_CODES = [
+  'origin_not_allowed',
+  'multiple_origins',
+  'null_origin',
+  'method_not_allowed',
+  'header_not_allowed',
+  'request_headers_too_long',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
 export type CorsDecision =
   /** Not a cross-origin read: no Origin, or the browser says same-origin. */
   | { readonly kind: 'not-cors'; readonly headers: HeaderList }
   | { readonly kind: 'allowed'; readonly headers: HeaderList }
-  | { readonly kind: 'refused'; readonly reason: string; readonly headers: HeaderList };
+  | {
+      readonly kind: 'refused';
+      readonly code: RefusalCode;
+      readonly reason: string;
+      readonly headers: HeaderList;
+    };
 
 /** Longer Access-Control-Request-Headers values are refused unread. */
 const MAX_REQUEST_HEADERS_LENGTH = 4096;
@@ -84,8 +103,7 @@ export class CorsPolicy {
       return { kind: 'not-cors', headers: this.notCorsHeaders };
     }
     const origin = this.allowedOrigin(request.origins);
-    if (origin === undefined)
-      return this.refuse(describeOrigins(request.origins), this.refusedHeaders);
+    if (origin === undefined) return refuseOrigins(request.origins, this.refusedHeaders);
     return {
       kind: 'allowed',
       headers: [['Access-Control-Allow-Origin', origin], ...this.actualHeaders],
@@ -95,14 +113,13 @@ export class CorsPolicy {
   /** A preflight: OPTIONS with Origin and Access-Control-Request-Method. */
   decidePreflight(request: PreflightRequest): CorsDecision {
     const origin = this.allowedOrigin(request.origins ?? []);
-    if (origin === undefined) {
-      return this.refuse(describeOrigins(request.origins ?? []), VARY_PREFLIGHT);
-    }
+    if (origin === undefined) return refuseOrigins(request.origins ?? [], VARY_PREFLIGHT);
     if (!this.methods.has(request.requestMethod)) {
-      return this.refuse(`method ${quote(request.requestMethod)} not allowed`, VARY_PREFLIGHT);
+      const reason = `method ${quote(request.requestMethod)} not allowed`;
+      return refuse('method_not_allowed', reason, VARY_PREFLIGHT);
     }
     const headerProblem = this.findHeaderProblem(request.requestHeaders);
-    if (headerProblem !== undefined) return this.refuse(headerProblem, VARY_PREFLIGHT);
+    if (headerProblem !== undefined) return { ...headerProblem, headers: VARY_PREFLIGHT };
     return {
       kind: 'allowed',
       headers: [['Access-Control-Allow-Origin', origin], ...this.preflightHeaders],
@@ -118,25 +135,36 @@ export class CorsPolicy {
     return this.isPublic ? '*' : origin;
   }
 
-  private findHeaderProblem(requestHeaders: string | undefined): string | undefined {
+  private findHeaderProblem(
+    requestHeaders: string | undefined,
+  ): { kind: 'refused'; code: RefusalCode; reason: string } | undefined {
     if (requestHeaders === undefined) return undefined;
-    if (requestHeaders.length > MAX_REQUEST_HEADERS_LENGTH) return 'request headers list too long';
+    if (requestHeaders.length > MAX_REQUEST_HEADERS_LENGTH) {
+      const reason = 'request headers list too long';
+      return { kind: 'refused', code: 'request_headers_too_long', reason };
+    }
     for (const raw of requestHeaders.split(',')) {
       const name = raw.trim().toLowerCase();
-      if (name !== '' && !this.allowedHeaders.has(name)) return `header ${quote(name)} not allowed`;
+      if (name !== '' && !this.allowedHeaders.has(name)) {
+        const reason = `header ${quote(name)} not allowed`;
+        return { kind: 'refused', code: 'header_not_allowed', reason };
+      }
     }
     return undefined;
   }
-
-  private refuse(reason: string, headers: HeaderList): CorsDecision {
-    return { kind: 'refused', reason, headers };
-  }
 }
 
-function describeOrigins(origins: readonly string[]): string {
-  if (origins.length === 0) return 'origin missing';
-  if (origins.length > 1) return `${origins.length} Origin values`;
-  return `origin ${quote(origins[0])} not allowed`;
+function refuse(code: RefusalCode, reason: string, headers: HeaderList): CorsDecision {
+  return { kind: 'refused', code, reason, headers };
+}
+
+function refuseOrigins(origins: readonly string[], headers: HeaderList): CorsDecision {
+  if (origins.length === 0) return refuse('origin_not_allowed', 'origin missing', headers);
+  if (origins.length > 1) {
+    return refuse('multiple_origins', `${origins.length} Origin values`, headers);
+  }
+  const reason = `origin ${quote(origins[0])} not allowed`;
+  return refuse(origins[0] === 'null' ? 'null_origin' : 'origin_not_allowed', reason, headers);
 }
 
 /** Quoted and shortened, so hostile values cannot flood or forge log lines. */

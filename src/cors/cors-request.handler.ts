@@ -8,9 +8,17 @@ import {
   markDecided,
   readCorsRequest,
   readPreflight,
+  recordDecision,
   writeHeaders,
 } from './cors-http';
+import { CorsDecision, CorsPolicy, CorsRequest, PreflightRequest } from './cors-policy';
 import { CorsRouteTable } from './cors-route-table';
+
+export interface CorsEvaluation {
+  /** The policy of the route the request is for (a preflight: the route it asks about). */
+  readonly policy: CorsPolicy;
+  readonly decision: CorsDecision;
+}
 
 /**
  * The CORS decision before routing and before the body is read (configureApp() puts it in the
@@ -30,10 +38,12 @@ export class CorsRequestHandler {
    */
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const preflight = readPreflight(req);
-    const policy = this.routes.forRequest(preflight?.requestMethod ?? req.method ?? 'GET', path);
-    const decision = preflight
-      ? policy.decidePreflight(preflight)
-      : policy.decide(readCorsRequest(req));
+    const { policy, decision } = this.evaluate(
+      req.method ?? 'GET',
+      path,
+      preflight ?? readCorsRequest(req),
+    );
+    recordDecision(req, decision);
     writeHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
       logRefusal(req, decision.reason);
@@ -46,5 +56,16 @@ export class CorsRequestHandler {
     }
     markDecided(req, policy);
     return false;
+  }
+
+  /**
+   * The decision alone, from the request's facts: what handle() answers with, and what
+   * `cors:explain` reports. `request` is a PreflightRequest exactly when it is a preflight.
+   */
+  evaluate(method: string, path: string, request: CorsRequest | PreflightRequest): CorsEvaluation {
+    const preflight = 'requestMethod' in request ? request : undefined;
+    const policy = this.routes.forRequest(preflight?.requestMethod ?? method, path);
+    const decision = preflight ? policy.decidePreflight(preflight) : policy.decide(request);
+    return { policy, decision };
   }
 }

@@ -10,6 +10,7 @@ import { CorsRoutePolicy } from './cors-policy.options';
 
 interface DynamicRoute {
   readonly method: string;
+  readonly template: string;
   readonly matches: (path: string) => boolean;
   readonly policy: CorsPolicy;
 }
@@ -26,6 +27,8 @@ export class CorsRouteTable implements OnModuleInit {
   private readonly byHandler = new Map<object, CorsPolicy>();
   /** Normalised path → route method → policy. */
   private readonly staticRoutes = new Map<string, Map<string, CorsPolicy>>();
+  /** Normalised path → the route as declared, e.g. `/greet/languages`. */
+  private readonly staticTemplates = new Map<string, string>();
   private readonly dynamicRoutes: DynamicRoute[] = [];
 
   constructor(
@@ -83,6 +86,17 @@ export class CorsRouteTable implements OnModuleInit {
     return [...new Set(methods)].join(', ');
   }
 
+  /**
+   * The declared route a path belongs to, whatever the method (`/greet` for `OPTIONS /greet/`),
+   * or undefined when no route matches: a bounded value, safe as a metric label.
+   */
+  templateFor(path: string): string | undefined {
+    const found = this.staticTemplates.get(normalizePath(path));
+    if (found !== undefined) return found;
+    for (const route of this.dynamicRoutes) if (route.matches(path)) return route.template;
+    return undefined;
+  }
+
   /** The policy of the handler Nest picked. */
   forHandler(handler: object): CorsPolicy {
     return this.byHandler.get(handler) ?? this.defaultPolicy;
@@ -135,9 +149,15 @@ export class CorsRouteTable implements OnModuleInit {
   private addRoute(method: string, path: string, policy: CorsPolicy): void {
     if (/[:*{]/.test(path)) {
       const matcher = match(path, { sensitive: false, trailing: true, decode: false });
-      this.dynamicRoutes.push({ method, policy, matches: (p) => matcher(p) !== false });
+      this.dynamicRoutes.push({
+        method,
+        template: path,
+        policy,
+        matches: (p) => matcher(p) !== false,
+      });
     } else {
       const key = normalizePath(path);
+      if (!this.staticTemplates.has(key)) this.staticTemplates.set(key, path);
       const byMethod = this.staticRoutes.get(key) ?? new Map<string, CorsPolicy>();
       this.staticRoutes.set(key, byMethod.set(method, policy));
     }

@@ -159,6 +159,25 @@ describe('CorsRouteTable', () => {
     expect(items.allowHeaderFor('GET', '/nope')).toBeUndefined();
   });
 
+  it('names the declared route of a path for any method, and nothing for unknown paths', () => {
+    @Controller('items')
+    class ItemsController {
+      @Get('special')
+      special(): void {}
+
+      @Delete(':id')
+      remove(): void {}
+    }
+    const items = buildTable([ItemsController, PlainController]);
+    expect(items.templateFor('/plain')).toBe('/plain');
+    expect(items.templateFor('/PLAIN/')).toBe('/plain');
+    expect(items.templateFor('/items/special')).toBe('/items/special');
+    expect(items.templateFor('/items/42')).toBe('/items/:id');
+    expect(items.templateFor('/items/%2e%2e')).toBe('/items/:id');
+    expect(items.templateFor('/items/42/more')).toBeUndefined();
+    expect(items.templateFor('/nope')).toBeUndefined();
+  });
+
   it('finds a route policy before routing, like Express: case-insensitive, optional trailing slash', () => {
     for (const url of ['/admin/public', '/ADMIN/Public', '/admin/public/']) {
       expect(table.forRequest('GET', url).isPublic).toBe(true);

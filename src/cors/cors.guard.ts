@@ -6,6 +6,7 @@ import {
   decidedWith,
   logRefusal,
   readCorsRequest,
+  recordDecision,
   writeHeaders,
 } from './cors-http';
 import { CorsRouteTable } from './cors-route-table';
@@ -29,6 +30,7 @@ export class CorsGuard implements CanActivate {
     if (decidedWith(req) === policy) return true;
     // Another policy decided before routing: its headers (a `*`, say) must not outlive it.
     const decision = policy.decide(readCorsRequest(req));
+    recordDecision(req, decision);
     const res = nodeResponse(http.getResponse<object>());
     clearCorsHeaders(res);
     writeHeaders(res, decision.headers);

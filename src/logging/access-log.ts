@@ -3,14 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { ClientErrorAnswer } from '../common/http/client-error';
 import { requestPath } from '../common/http/request-target';
+import { traceIdOf } from '../common/http/trace-context';
 import { assignRequestId } from '../common/request-id';
 import { ROOT_LOGGER } from './root-logger';
 
 const HEALTH_PATH = /^\/health(?:\/|$)/;
 
 /**
- * One JSON line per response: request id, method, path (no query), status, duration. Headers,
- * cookies and bodies are never logged. Health probes log at debug so they do not drown the
+ * One JSON line per response: request id, the W3C trace id when the caller sent a valid
+ * `traceparent`, method, path (no query), status, duration. Headers, cookies and bodies are never
+ * logged. Health probes log at debug so they do not drown the
  * info-level log; 5xx at error.
  *
  * Not pino-http: profiling showed its per-request child logger and serializers cost about 15% of
@@ -34,9 +36,11 @@ export class AccessLog {
       const path = requestPath(req) ?? '?';
       const level = status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
+      const traceId = traceIdOf(req);
       this.logger[level](
         {
           reqId: id,
+          ...(traceId === undefined ? {} : { traceId }),
           method: req.method,
           path,
           status,

@@ -43,7 +43,7 @@ export async function runService(
   env: Record<string, string>,
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<StartupResult> {
-  const run = spawnMain(env, options.cwd);
+  const run = spawnMain(await withMetricsPort(env), options.cwd);
   const timer = setTimeout(() => run.child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
   const code = await run.exited;
   clearTimeout(timer);
@@ -53,6 +53,8 @@ export async function runService(
 export interface ServiceProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly url: string;
+  /** Where /metrics would be served (METRICS_HOST defaults to the loopback HOST here). */
+  readonly metricsUrl: string;
   /** stdout and stderr so far. */
   stdout(): string;
   readonly exited: Promise<number | string>;
@@ -69,11 +71,13 @@ export async function startService(
   options: { cwd?: string } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
-  const run = spawnMain({ ...env, HOST: '127.0.0.1', PORT: String(port) }, options.cwd);
+  const withPorts = await withMetricsPort(env);
+  const run = spawnMain({ ...withPorts, HOST: '127.0.0.1', PORT: String(port) }, options.cwd);
   const output = () => run.stdout() + run.stderr();
   const service: ServiceProcess = {
     child: run.child,
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://${withPorts.METRICS_HOST ?? '127.0.0.1'}:${withPorts.METRICS_PORT}/metrics`,
     stdout: output,
     exited: run.exited,
     waitForOutput: (text, timeoutMs = 10_000) =>
@@ -118,6 +122,15 @@ function poll(
       }
     }, 25);
   });
+}
+
+/**
+ * The metrics listener's default port (9464) is one per machine: services spawned side by side
+ * each get a free one unless the test chose it.
+ */
+async function withMetricsPort(env: Record<string, string>): Promise<Record<string, string>> {
+  if (env.METRICS_PORT !== undefined) return env;
+  return { ...env, METRICS_PORT: String(await freePort()) };
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */

@@ -18,6 +18,14 @@ export interface ClientErrorAnswer {
   readonly requestId: string;
 }
 
+/** Responses whose answer this wrote on the socket itself (their headersSent stays false). */
+const answeredOnSocket = new WeakSet<ServerResponse>();
+
+/** Whether a response was answered on its socket here: a 408 for a body that timed out. */
+export function wasAnsweredOnSocket(res: ServerResponse): boolean {
+  return answeredOnSocket.has(res);
+}
+
 type SocketWithResponse = Duplex & { _httpMessage?: ServerResponse };
 
 /** getHeaders() keys are lowercase: the request id goes under the same key, never twice. */
@@ -41,7 +49,14 @@ export function answerClientErrors(
 ): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
     const inFlight = socket._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    // A connection that ended mid-request (HPE_INVALID_EOF_STATE: the client sent its FIN before
+    // the rest of the body) has nobody left to read an answer; its request counts as aborted.
+    if (
+      error.code === 'ECONNRESET' ||
+      error.code === 'HPE_INVALID_EOF_STATE' ||
+      !socket.writable ||
+      inFlight?.headersSent
+    ) {
       socket.destroy();
       return;
     }
@@ -57,6 +72,7 @@ export function answerClientErrors(
     if (ownRequest) {
       // Its access line (logged as aborted when the socket closes) carries this status.
       inFlight.statusCode = status;
+      answeredOnSocket.add(inFlight);
       return;
     }
     onAnswer({ status, code, requestId });

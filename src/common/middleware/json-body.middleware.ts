@@ -13,9 +13,17 @@ export function jsonBodyMiddleware(limits: JsonBodyLimits) {
       next();
       return;
     }
-    readJsonBody(req, limits).then((body) => {
-      req.body = body;
-      next();
-    }, next);
+    readJsonBody(req, limits).then(
+      (body) => {
+        req.body = body;
+        next();
+      },
+      (error: unknown) => {
+        // The client went away mid-body (or a timeout answered on the socket): nobody is left to
+        // read an answer, and the request is logged and counted as aborted, not as a 400.
+        if (req.socket.destroyed) return;
+        next(error);
+      },
+    );
   };
 }

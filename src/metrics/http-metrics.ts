@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { APP_VERSION } from '../common/app-version';
+import { wasAnsweredOnSocket } from '../common/http/client-error';
+import { requestPath } from '../common/http/request-target';
+import { AppConfig, appConfig } from '../config/app.config';
+import { decisionOf, isPreflight } from '../cors/cors-http';
+import { CorsRouteTable } from '../cors/cors-route-table';
+import { MetricsConfig, metricsConfig } from './metrics.config';
+
+/** The route label of a request no route matches: never its raw path (an attacker's choice). */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/**
+ * OpenTelemetry's http.request.method: the known methods as sent, anything else `_OTHER`, so a
+ * client cannot mint label values.
+ */
+const KNOWN_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+]);
+
+/** From 100 µs (a preflight answered before routing) to the 30 s request timeout. */
+const DURATION_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+  30,
+];
+
+type DurationLabel =
+  'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
+
+/**
+ * The service's Prometheus metrics, named after OpenTelemetry's HTTP semantic conventions. Every
+ * label value comes from a fixed set (methods, declared routes, status codes, CORS refusal codes):
+ * nothing the client sends becomes a label, so an attacker cannot grow the series count.
+ */
+@Injectable()
+export class HttpMetrics {
+  readonly registry = new Registry();
+  /** With METRICS_ENABLED=false nothing is recorded and no collector runs. */
+  readonly enabled: boolean;
+  private readonly duration: Histogram<DurationLabel>;
+  private readonly active: Gauge;
+  private readonly corsDecisions: Counter<'kind' | 'outcome' | 'reason'>;
+  private readonly parserErrors: Counter<'http_response_status_code'>;
+  private readonly docsEnabled: boolean;
+
+  constructor(
+    private readonly routes: CorsRouteTable,
+    @Inject(appConfig.KEY) config: AppConfig,
+    @Inject(metricsConfig.KEY) { enabled }: MetricsConfig,
+  ) {
+    this.enabled = enabled;
+    this.docsEnabled = config.docsEnabled;
+    const registers = [this.registry];
+    // Process and Node metrics (memory, CPU, event-loop lag, GC, heap), sampled at each scrape.
+    if (enabled) collectDefaultMetrics({ register: this.registry });
+    this.duration = new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of HTTP server requests, from the request headers to the end of the response.',
+      labelNames: ['http_request_method', 'http_route', 'http_response_status_code', 'error_type'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.active = new Gauge({
+      name: 'http_server_active_requests',
+      help: 'Number of HTTP requests in flight.',
+      registers,
+    });
+    this.corsDecisions = new Counter({
+      name: 'cors_decisions_total',
+      help: 'CORS decisions by kind (actual, preflight), outcome (allowed, refused, not_cors) and reason.',
+      labelNames: ['kind', 'outcome', 'reason'],
+      registers,
+    });
+    this.parserErrors = new Counter({
+      name: 'http_server_parser_errors_total',
+      help: "Requests Node's HTTP parser refused before they reached the service (malformed, timed out, headers too large).",
+      labelNames: ['http_response_status_code'],
+      registers,
+    });
+    new Gauge({
+      name: 'app_info',
+      help: 'The running service; the value is always 1.',
+      labelNames: ['version'],
+      registers,
+    }).set({ version: APP_VERSION }, 1);
+  }
+
+  /** Counts the request as active until its connection is done with it, then records it. */
+  track(req: IncomingMessage, res: ServerResponse): void {
+    const start = performance.now();
+    this.active.inc();
+    res.once('close', () => {
+      this.active.dec();
+      this.record(req, res, (performance.now() - start) / 1000);
+    });
+  }
+
+  /** An answer Node's parser provoked; no request object, so no method, route or duration. */
+  parserError(status: number): void {
+    this.parserErrors.inc({ http_response_status_code: status });
+  }
+
+  private record(req: IncomingMessage, res: ServerResponse, seconds: number): void {
+    const method =
+      req.method !== undefined && KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
+    const route = this.routeOf(req);
+    // A response never completed (client gone, connection cut at shutdown) has no status code the
+    // client saw; OpenTelemetry records it with error.type instead. The access log agrees.
+    if (res.writableFinished || wasAnsweredOnSocket(res)) {
+      this.duration.observe(
+        {
+          http_request_method: method,
+          http_route: route,
+          http_response_status_code: res.statusCode,
+        },
+        seconds,
+      );
+    } else {
+      this.duration.observe(
+        { http_request_method: method, http_route: route, error_type: 'aborted' },
+        seconds,
+      );
+    }
+    const decision = decisionOf(req);
+    if (decision === undefined) return;
+    this.corsDecisions.inc({
+      kind: isPreflight(req) ? 'preflight' : 'actual',
+      outcome: decision.kind === 'not-cors' ? 'not_cors' : decision.kind,
+      reason: decision.kind === 'refused' ? decision.code : 'none',
+    });
+  }
+
+  private routeOf(req: IncomingMessage): string {
+    const path = requestPath(req);
+    if (path === undefined) return UNMATCHED_ROUTE;
+    const route = this.routes.templateFor(path);
+    if (route !== undefined) return route;
+    // Swagger UI and its assets are not Nest routes; they count as two routes of their own.
+    if (this.docsEnabled) {
+      const lower = path.toLowerCase();
+      if (lower === '/docs-json' || lower === '/docs-yaml') return lower;
+      if (lower === '/docs' || lower.startsWith('/docs/')) return '/docs';
+    }
+    return UNMATCHED_ROUTE;
+  }
+}
