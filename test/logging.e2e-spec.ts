@@ -55,6 +55,30 @@ describe('logs (spawned dist/main.js)', () => {
     }
   });
 
+  it('puts the trace id of a valid W3C traceparent in the access line, and ignores malformed ones', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const send = (traceparent: string, id: string) =>
+      request(service!.url)
+        .post('/greet')
+        .set('traceparent', traceparent)
+        .set('X-Request-Id', id)
+        .send({ name: 'A' })
+        .expect(200);
+    await send(`00-${traceId}-00f067aa0ba902b7-01`, 'with-trace');
+    await send(`00-${traceId.toUpperCase()}-00f067aa0ba902b7-01`, 'uppercase');
+    await send(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, 'zero-trace');
+    await send('not-a-traceparent', 'garbage');
+    await sleep(200);
+    const access = jsonLogLines(service.stdout()).filter((l) => l.msg === 'request completed');
+    expect(access.map((line) => [line.reqId, line.traceId])).toEqual([
+      ['with-trace', traceId],
+      ['uppercase', undefined],
+      ['zero-trace', undefined],
+      ['garbage', undefined],
+    ]);
+  });
+
   it('logs a CORS refusal with its reason, and health probes only at debug', async () => {
     service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
     await request(service.url)
