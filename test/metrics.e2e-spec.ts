@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import request from 'supertest';
 import { HttpMetrics } from '../src/metrics/http-metrics';
 import { REFUSAL_CODES } from '../src/cors/cors-policy';
@@ -252,7 +254,9 @@ describe('Prometheus metrics (real app, read from its registry)', () => {
     }
     const text = await app.app.get(HttpMetrics).registry.metrics();
     expect(text).toContain('# TYPE nodejs_gc_duration_seconds histogram');
-    const { version } = (await import('../package.json')) as { version: string };
+    const { version } = JSON.parse(
+      readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'),
+    ) as { version: string };
     expect(samples.filter((s) => s.name === 'app_info')).toEqual([
       { name: 'app_info', labels: { version }, value: 1 },
     ]);

@@ -7,6 +7,11 @@ import { parseCorsSettings, SettingLabels } from './cors-options.parser';
 import { CorsPolicy } from './cors-policy';
 import { CorsPolicy as CorsPolicyDecorator } from './cors-policy.decorator';
 import { CorsRoutePolicy } from './cors-policy.options';
+import {
+  describeEnvPolicy,
+  describeRoutePolicy,
+  PolicyDescription,
+} from './cors-policy.description';
 
 interface DynamicRoute {
   readonly method: string;
@@ -24,6 +29,8 @@ interface DynamicRoute {
 @Injectable()
 export class CorsRouteTable implements OnModuleInit {
   readonly defaultPolicy: CorsPolicy;
+  /** Where each policy's settings came from (for `cors:explain`). */
+  private readonly descriptions = new Map<CorsPolicy, PolicyDescription>();
   private readonly byHandler = new Map<object, CorsPolicy>();
   /** Normalised path → route method → policy. */
   private readonly staticRoutes = new Map<string, Map<string, CorsPolicy>>();
@@ -38,6 +45,18 @@ export class CorsRouteTable implements OnModuleInit {
     private readonly reflector: Reflector,
   ) {
     this.defaultPolicy = new CorsPolicy(config.policy);
+    this.descriptions.set(
+      this.defaultPolicy,
+      describeEnvPolicy(config.policy, config.origins, config.sources),
+    );
+  }
+
+  /** Which policy this is and where each of its settings came from. */
+  describe(policy: CorsPolicy): PolicyDescription {
+    return (
+      this.descriptions.get(policy) ??
+      (this.descriptions.get(this.defaultPolicy) as PolicyDescription)
+    );
   }
 
   onModuleInit(): void {
@@ -54,8 +73,8 @@ export class CorsRouteTable implements OnModuleInit {
           handler,
           controller,
         ]);
-        const where = `@CorsPolicy on ${controller.name}.${name}`;
-        const policy = this.compile(onRoute, onController, where, problems);
+        const sites = { route: `${controller.name}.${name}`, controller: controller.name };
+        const policy = this.compile(onRoute, onController, sites, problems);
         this.byHandler.set(handler, policy);
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         for (const path of joinPaths(Reflect.getMetadata(PATH_METADATA, controller), methodPath)) {
@@ -123,16 +142,17 @@ export class CorsRouteTable implements OnModuleInit {
   private compile(
     onRoute: CorsRoutePolicy | undefined,
     onController: CorsRoutePolicy | undefined,
-    where: string,
+    sites: { route: string; controller: string },
     problems: string[],
   ): CorsPolicy {
     if (onRoute === undefined && onController === undefined) return this.defaultPolicy;
     const route = { ...onController, ...onRoute };
     const env = this.config;
+    const origins = route.origins ?? env.origins;
     const parsed = parseCorsSettings(
       {
         // Inherited entries are parsed again: the route's credentials may change what is allowed.
-        origins: route.origins ?? env.origins,
+        origins,
         credentials: route.credentials ?? (route.origins === '*' ? false : env.policy.credentials),
         methods: route.methods ?? env.policy.methods,
         allowedHeaders: route.allowedHeaders ?? env.policy.allowedHeaders,
@@ -142,8 +162,20 @@ export class CorsRouteTable implements OnModuleInit {
       },
       DECORATOR_LABELS,
     );
-    problems.push(...parsed.problems.map((problem) => `${where}: ${problem}`));
-    return new CorsPolicy(parsed.options);
+    problems.push(...parsed.problems.map((problem) => `@CorsPolicy on ${sites.route}: ${problem}`));
+    const policy = new CorsPolicy(parsed.options);
+    this.descriptions.set(
+      policy,
+      describeRoutePolicy(
+        parsed.options,
+        origins,
+        onRoute,
+        onController,
+        sites,
+        this.describe(this.defaultPolicy),
+      ),
+    );
+    return policy;
   }
 
   private addRoute(method: string, path: string, policy: CorsPolicy): void {

@@ -52,8 +52,25 @@ export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
           (origin) => `${ENV_LABELS.origins}: "${origin}" is a loopback origin in production`,
         )
       : [];
+  // Which settings the environment set, for `cors:explain` (read after validation: raw() is cheap).
+  const set = (name: string): 'env' | 'default' =>
+    reader.raw(name) !== undefined ? 'env' : 'default';
+  const sources = {
+    origins: set(ENV_LABELS.origins),
+    credentials: set(ENV_LABELS.credentials),
+    methods: set(ENV_LABELS.methods),
+    allowedHeaders: set(ENV_LABELS.allowedHeaders),
+    exposedHeaders: set(ENV_LABELS.exposedHeaders),
+    maxAge: set(ENV_LABELS.maxAge),
+  };
   // The raw entries too: a @CorsPolicy that inherits them is validated again with its own settings.
-  return { policy: parsed.options, origins: originSetting, allowInsecureOrigins, warnings };
+  return {
+    policy: parsed.options,
+    origins: originSetting,
+    allowInsecureOrigins,
+    warnings,
+    sources,
+  };
 }
 
 export const corsConfig = registerAs('cors', () =>

@@ -178,6 +178,33 @@ describe('CorsRouteTable', () => {
     expect(items.templateFor('/nope')).toBeUndefined();
   });
 
+  it('says where each setting of a policy came from: route, controller, env or default', () => {
+    const described = buildTable([AdminController, PlainController], {
+      CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+      CORS_MAX_AGE: '600',
+    });
+    const stats = described.describe(described.forRequest('GET', '/admin/stats'));
+    expect(stats.name).toBe('@CorsPolicy on AdminController');
+    expect(stats.settings.origins).toEqual({
+      value: ['https://admin.example.com'],
+      source: 'controller: @CorsPolicy on AdminController',
+    });
+    expect(stats.settings.maxAge).toEqual({ value: 600, source: 'env: CORS_MAX_AGE' });
+    expect(stats.settings.methods.source).toBe('default (CORS_ALLOWED_METHODS unset)');
+    const publicInfo = described.describe(described.forRequest('GET', '/admin/public'));
+    expect(publicInfo.name).toBe('@CorsPolicy on AdminController.publicInfo');
+    expect(publicInfo.settings.origins.source).toBe(
+      'route: @CorsPolicy on AdminController.publicInfo',
+    );
+    expect(publicInfo.settings.credentials).toEqual({
+      value: false,
+      source: 'route: @CorsPolicy on AdminController.publicInfo (implied by origins "*")',
+    });
+    const plain = described.describe(described.forRequest('POST', '/plain'));
+    expect(plain.name).toBe('environment');
+    expect(plain.settings.origins.source).toBe('env: CORS_ALLOWED_ORIGINS');
+  });
+
   it('finds a route policy before routing, like Express: case-insensitive, optional trailing slash', () => {
     for (const url of ['/admin/public', '/ADMIN/Public', '/admin/public/']) {
       expect(table.forRequest('GET', url).isPublic).toBe(true);

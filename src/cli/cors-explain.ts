@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { ConfigValidationError } from '../config/config-validation.error';
+import { CorsConfig, corsConfig } from '../cors/cors.config';
+import { explainCors, Explanation } from '../cors/cors-explainer';
+import { CorsRequestHandler } from '../cors/cors-request.handler';
+import { CorsRouteTable } from '../cors/cors-route-table';
+import { formatExplanation } from './explain-format';
+import { parseExplainArgs, USAGE, UsageError } from './explain-args';
+
+/**
+ * `npm run cors:explain`: "why is my front end blocked?" answered by the service's own code. The
+ * application context is built from the same module as the service (same configuration loading
+ * and validation, same @CorsPolicy discovery) but never listens on a port.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseExplainArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`cors:explain: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let explanation: Explanation;
+  try {
+    const app = await NestFactory.createApplicationContext(await AppModule.register(), {
+      logger: false,
+      abortOnError: false,
+    });
+    for (const warning of app.get<CorsConfig>(corsConfig.KEY).warnings) {
+      process.stderr.write(`Warning: ${warning}\n`);
+    }
+    explanation = explainCors(app.get(CorsRequestHandler), app.get(CorsRouteTable), args.query);
+  } catch (error) {
+    // The same lines the service prints when it refuses to start.
+    if (error instanceof ConfigValidationError) {
+      for (const problem of error.problems)
+        process.stderr.write(`Invalid configuration: ${problem}\n`);
+    } else {
+      process.stderr.write(
+        `Startup failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+    return 2;
+  }
+  process.stdout.write(
+    args.json
+      ? `${JSON.stringify(explanation, null, 2)}\n`
+      : formatExplanation(args.query, explanation),
+  );
+  return explanation.decision === 'refused' ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `cors:explain failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(2);
+  },
+);

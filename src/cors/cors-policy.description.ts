@@ -1,0 +1,101 @@
+import { CorsPolicyOptions, CorsRoutePolicy } from './cors-policy.options';
+
+export const POLICY_SETTINGS = [
+  'origins',
+  'credentials',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'maxAge',
+] as const;
+export type PolicySettingName = (typeof POLICY_SETTINGS)[number];
+
+/** The variable behind each setting of the environment's policy. */
+export const ENV_VARIABLES: Readonly<Record<PolicySettingName, string>> = {
+  origins: 'CORS_ALLOWED_ORIGINS',
+  credentials: 'CORS_ALLOW_CREDENTIALS',
+  methods: 'CORS_ALLOWED_METHODS',
+  allowedHeaders: 'CORS_ALLOWED_HEADERS',
+  exposedHeaders: 'CORS_EXPOSED_HEADERS',
+  maxAge: 'CORS_MAX_AGE',
+};
+
+export interface PolicySetting {
+  /** As the policy applies it (header names lowercased, `X-Request-Id` always exposed). */
+  readonly value: string | number | boolean | readonly string[];
+  /** e.g. `route: @CorsPolicy on GreetController.languages`, `env: CORS_MAX_AGE`, `default`. */
+  readonly source: string;
+}
+
+/** Which policy applies and where each of its settings came from: what `cors:explain` prints. */
+export interface PolicyDescription {
+  /** `environment`, or the decorator that made the policy. */
+  readonly name: string;
+  readonly settings: Readonly<Record<PolicySettingName, PolicySetting>>;
+}
+
+/** Where the decorators of one route are: `Controller.method` and `Controller`. */
+export interface DecoratorSites {
+  readonly route: string;
+  readonly controller: string;
+}
+
+type EnvSources = Readonly<Record<PolicySettingName, 'env' | 'default'>>;
+
+/** The environment's policy: each setting from its variable, or the embedded default. */
+export function describeEnvPolicy(
+  options: CorsPolicyOptions,
+  origins: '*' | readonly string[],
+  sources: EnvSources,
+): PolicyDescription {
+  const source = (name: PolicySettingName) =>
+    sources[name] === 'env'
+      ? `env: ${ENV_VARIABLES[name]}`
+      : `default (${ENV_VARIABLES[name]} unset)`;
+  return {
+    name: 'environment',
+    settings: settingsOf(options, origins, source),
+  };
+}
+
+/** A decorated route's policy: route beats controller beats environment, field by field. */
+export function describeRoutePolicy(
+  options: CorsPolicyOptions,
+  origins: '*' | readonly string[],
+  onRoute: CorsRoutePolicy | undefined,
+  onController: CorsRoutePolicy | undefined,
+  sites: DecoratorSites,
+  env: PolicyDescription,
+): PolicyDescription {
+  const declared = (name: PolicySettingName): string | undefined => {
+    if (onRoute?.[name] !== undefined) return `route: @CorsPolicy on ${sites.route}`;
+    if (onController?.[name] !== undefined) return `controller: @CorsPolicy on ${sites.controller}`;
+    return undefined;
+  };
+  const source = (name: PolicySettingName): string => {
+    const found = declared(name);
+    if (found !== undefined) return found;
+    // `origins: '*'` without credentials turns them off rather than inheriting them.
+    if (name === 'credentials' && (onRoute?.origins ?? onController?.origins) === '*') {
+      return `${declared('origins')} (implied by origins "*")`;
+    }
+    return env.settings[name].source;
+  };
+  const name = onRoute !== undefined ? sites.route : sites.controller;
+  return { name: `@CorsPolicy on ${name}`, settings: settingsOf(options, origins, source) };
+}
+
+function settingsOf(
+  options: CorsPolicyOptions,
+  origins: '*' | readonly string[],
+  source: (name: PolicySettingName) => string,
+): Record<PolicySettingName, PolicySetting> {
+  return {
+    origins: { value: origins, source: source('origins') },
+    credentials: { value: options.credentials, source: source('credentials') },
+    methods: { value: options.methods, source: source('methods') },
+    allowedHeaders: { value: options.allowedHeaders, source: source('allowedHeaders') },
+    exposedHeaders: { value: options.exposedHeaders, source: source('exposedHeaders') },
+    maxAge: { value: options.maxAge, source: source('maxAge') },
+  };
+}
