@@ -41,7 +41,8 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
 COPY --from=build /app/dist ./dist
 # The image's `node` user (uid 1000).
 USER node
-EXPOSE 5000
+# 5000: the API (PORT); 9464: Prometheus metrics (METRICS_PORT), for the container network only.
+EXPOSE 5000 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec-form CMD: node is PID 1 and gets SIGTERM itself; it drains for up to SHUTDOWN_TIMEOUT_MS

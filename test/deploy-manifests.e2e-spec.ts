@@ -12,7 +12,8 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigValidationError } from '../src/config/config-validation.error';
 import { knownEnvVariables, validateEnv } from '../src/config/env.validation';
-import { ServiceProcess, startService } from './helpers/spawn-service';
+import { METRICS_DEFAULT_PORT } from '../src/metrics/metrics.config';
+import { freePort, ServiceProcess, startService } from './helpers/spawn-service';
 
 const ROOT = path.resolve(__dirname, '..');
 const K8S_DIR = path.join(ROOT, 'deploy/k8s');
@@ -384,6 +385,14 @@ describe('docker-compose.yml', () => {
     expect(composePorts(demo)).toEqual([{ published: DEMO_PORT, target: DEMO_PORT }]);
   });
 
+  it('exposes the metrics port to the project network only, never published to the host', () => {
+    expect(composeApiEnv.METRICS_ENABLED).toBe('true');
+    const metricsPort = Number(composeApiEnv.METRICS_PORT);
+    expect(metricsPort).toBe(METRICS_DEFAULT_PORT);
+    expect(((api.expose ?? []) as unknown[]).map(String)).toEqual([String(metricsPort)]);
+    expect(composePorts(api).map((p) => p.target)).not.toContain(metricsPort);
+  });
+
   it('api healthcheck hits /health/ready on the api port', () => {
     const test = (api.healthcheck?.test ?? []) as string[];
     expect(test[0]).toBe('CMD');
@@ -476,10 +485,22 @@ describe('deploy/k8s', () => {
     expect(env.CORS_ALLOWED_ORIGINS).not.toMatch(/localhost|127\.0\.0\.1|\[::1\]/);
   });
 
-  it('the container port is the port the service listens on, named http', () => {
+  it('the container ports are the ports the service listens on, named http and metrics', () => {
     const port = Number(k8sEnv().PORT ?? DEFAULT_PORT);
-    expect(containerPorts).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    const metricsPort = Number(k8sEnv().METRICS_PORT ?? METRICS_DEFAULT_PORT);
+    expect(containerPorts).toEqual([
+      { name: 'http', containerPort: port, protocol: 'TCP' },
+      { name: 'metrics', containerPort: metricsPort, protocol: 'TCP' },
+    ]);
     expect(k8sEnv().HOST ?? '0.0.0.0').toBe('0.0.0.0');
+    expect(k8sEnv().METRICS_ENABLED ?? 'true').toBe('true');
+  });
+
+  it('the pod annotations point Prometheus at the metrics port and path', () => {
+    const annotations = (deployment.spec?.template?.metadata?.annotations ?? {}) as Obj;
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(annotations['prometheus.io/port'])).toBe(resolvePort('metrics'));
+    expect(annotations['prometheus.io/path']).toBe('/metrics');
   });
 
   it('readiness probes /health/ready and liveness /health/live on the container port', () => {
@@ -546,15 +567,18 @@ describe('deploy/k8s', () => {
     expect(cpu?.resource?.target).toEqual({ type: 'Utilization', averageUtilization: 70 });
   });
 
-  it('the ClusterIP Service sends port 80 to the container port the pods listen on', () => {
+  it('the ClusterIP Service sends port 80 to the API port and names the metrics port', () => {
     const service = ofKind('Service')[0] ?? {};
     expect(service.spec?.type ?? 'ClusterIP').toBe('ClusterIP');
     expect(deployment.spec?.template?.metadata?.labels).toMatchObject(service.spec?.selector ?? {});
     expect(Object.keys(service.spec?.selector ?? {}).length).toBeGreaterThan(0);
     const ports = (service.spec?.ports ?? []) as Obj[];
-    expect(ports).toHaveLength(1);
+    expect(ports.map((p) => p.name)).toEqual(['http', 'metrics']);
     expect(ports[0].port).toBe(80);
     expect(resolvePort(ports[0].targetPort)).toBe(Number(k8sEnv().PORT ?? DEFAULT_PORT));
+    expect(resolvePort(ports[1].targetPort)).toBe(
+      Number(k8sEnv().METRICS_PORT ?? METRICS_DEFAULT_PORT),
+    );
   });
 
   it('any PodDisruptionBudget selects these pods and leaves the minimum replicas useful', () => {
@@ -601,7 +625,8 @@ describe('dist/main.js with the deployment environment', () => {
   ])(
     'starts with the %s, answers every probe path, drains on SIGTERM and exits 0',
     async (_label, envOf) => {
-      const env = envOf();
+      // The manifests' metrics port (9464) may be taken on a test machine: a free one stands in.
+      const env: Env = { ...envOf(), METRICS_PORT: String(await freePort()) };
       service = await startService(env, { cwd: workDir });
       const base = service.url;
       const paths = [...new Set(probePaths())];
@@ -623,6 +648,10 @@ describe('dist/main.js with the deployment environment', () => {
         },
       });
       expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      // The metrics listener is on (METRICS_ENABLED=true in both), where the annotations point.
+      const metrics = await fetch(service.metricsUrl);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('http_server_request_duration_seconds_count');
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
       expect(service.stdout()).not.toContain('Invalid configuration');

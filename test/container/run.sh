@@ -346,14 +346,16 @@ sizes+=("size  demo image: $(image_mb "$DEMO_TAG")")
 # The api image, at rest
 # ---------------------------------------------------------------------------------------------
 inspect_json=$(timeout 30 podman image inspect "$API_TAG")
-check "api image: USER node, NODE_ENV=production, EXPOSE 5000, HEALTHCHECK on /health/live" \
+check "api image: USER node, NODE_ENV=production, EXPOSE 5000 and 9464, HEALTHCHECK on /health/live" \
   node -e '
     const [image] = JSON.parse(process.argv[1]);
     const c = { ...image.Config, Healthcheck: image.Healthcheck };
     const problems = [];
     if (c.User !== "node") problems.push(`User ${c.User}`);
     if (!(c.Env || []).includes("NODE_ENV=production")) problems.push("no NODE_ENV=production");
-    if (!Object.keys(c.ExposedPorts || {}).includes("5000/tcp")) problems.push("5000 not exposed");
+    for (const port of ["5000/tcp", "9464/tcp"]) {
+      if (!Object.keys(c.ExposedPorts || {}).includes(port)) problems.push(`${port} not exposed`);
+    }
     const hc = (c.Healthcheck && c.Healthcheck.Test || []).join(" ");
     if (!hc.includes("/health/live")) problems.push(`healthcheck "${hc}"`);
     if (problems.length) { console.log(problems.join("; ")); process.exit(1); }
@@ -487,6 +489,19 @@ check "api: the service user cannot modify or add app files (dist, node_modules,
 
 check "api: the image's HEALTHCHECK passes (podman healthcheck run)" \
   timeout 30 podman healthcheck run "$API_CTR"
+
+# Metrics are on by default on 9464 inside the container (not published here), and count the
+# requests made above.
+check "api: GET /metrics on 9464 inside the container counts the POST /greet 200 and 403" \
+  timeout 30 podman exec "$API_CTR" node -e '
+    fetch("http://127.0.0.1:9464/metrics").then(async (res) => {
+      const text = await res.text();
+      const ok = res.status === 200 &&
+        /http_server_request_duration_seconds_count\{[^}]*http_route="\/greet"[^}]*http_response_status_code="200"\} 1/.test(text) &&
+        /cors_decisions_total\{kind="actual",outcome="refused",reason="origin_not_allowed"\} 1/.test(text);
+      if (!ok) { console.log(res.status, text.split("\n").filter((l) => /greet|cors_/.test(l)).join("\n")); process.exit(1); }
+    }, (error) => { console.log(String(error)); process.exit(1); });
+  '
 
 stop_container() {
   local t0 t1 code
