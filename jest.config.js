@@ -27,7 +27,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$' },
-    // Real headless Chromium (Debian's /usr/bin/chromium); see README "Browser tests".
+    // Real headless Chromium (Debian's /usr/bin/chromium); see docs/development.md "Browser tests".
     { ...common, displayName: 'browser', rootDir: 'test/browser', testRegex: '.*\\.browser-spec\\.ts$' },
   ],
 };

@@ -5,7 +5,7 @@
 # `npm run test:container`: builds the Dockerfile's `api` and `demo` targets with Debian's podman
 # from the committed tree (HEAD) and smoke-tests the running containers. The base image cannot be
 # pulled here (no registry but npm's and Debian's), so a stand-in for node:<major>-bookworm-slim
-# is built once with debootstrap and cached by its tag. See README "Deployment" for what this
+# is built once with debootstrap and cached by its tag. See docs/deployment.md for what this
 # proves and what it cannot.
 #
 # Root only (rootful podman). Ports are published on 127.0.0.1 only. Every step has a time limit,

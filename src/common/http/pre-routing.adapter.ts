@@ -12,7 +12,7 @@ export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => b
  * An Express adapter whose HTTP server offers every request to a pre-routing handler before
  * Express sees it. Preflights and refused origins are answered there without Express's router,
  * body parser or Nest's pipeline — the cheapest possible place, which the benchmark showed
- * matters (see README "Performance") — and the headers every response needs (security, request
+ * matters (see docs/performance.md) — and the headers every response needs (security, request
  * id, CORS) are written before anything else can fail.
  */
 export class PreRoutingExpressAdapter extends ExpressAdapter {
