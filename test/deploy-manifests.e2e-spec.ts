@@ -573,7 +573,7 @@ describe('deploy/k8s', () => {
     expect(deployment.spec?.template?.metadata?.labels).toMatchObject(service.spec?.selector ?? {});
     expect(Object.keys(service.spec?.selector ?? {}).length).toBeGreaterThan(0);
     const ports = (service.spec?.ports ?? []) as Obj[];
-    expect(ports.map((p) => p.name)).toEqual(['http', 'metrics']);
+    expect(ports.map((p) => String(p.name))).toEqual(['http', 'metrics']);
     expect(ports[0].port).toBe(80);
     expect(resolvePort(ports[0].targetPort)).toBe(Number(k8sEnv().PORT ?? DEFAULT_PORT));
     expect(resolvePort(ports[1].targetPort)).toBe(
