@@ -433,7 +433,10 @@ wait_http() {
 
 api_port=$(free_port)
 api_url="http://127.0.0.1:$api_port"
+# With docker-compose.yml's hardening: read-only root, no capabilities, no new privileges,
+# only /tmp writable.
 if ! timeout 60 podman run -d --name "$API_CTR" --label "$TEST_LABEL=$RUN_ID" \
+  --read-only --tmpfs /tmp:size=16m --cap-drop ALL --security-opt no-new-privileges \
   -p "127.0.0.1:$api_port:5000" -e "CORS_ALLOWED_ORIGINS=$DEMO_ORIGIN" "$API_TAG" >/dev/null 2>>"$WORK/podman.stderr"; then
   fail "api container starts with -p 127.0.0.1:$api_port:5000" "$(tail -n 3 "$WORK/podman.stderr")"
   exit 1
@@ -474,8 +477,10 @@ check "api: the service (PID 1) runs as uid 1000, not root, with NODE_ENV=produc
     if (!ok) { console.log({ uids, cmd, nodeEnv: env.filter((e) => e.startsWith("NODE_ENV")) }); process.exit(1); }
   '
 
+# In a container of its own without --read-only: file ownership alone must protect the app (a
+# read-only root would hide a permission mistake behind EROFS).
 check "api: the service user cannot modify or add app files (dist, node_modules, package.json, /app)" \
-  timeout 30 podman exec "$API_CTR" node -e '
+  timeout 60 podman run --rm --network none --label "$TEST_LABEL=$RUN_ID" "$API_TAG" node -e '
     const fs = require("node:fs");
     const writable = [];
     for (const f of ["/app/dist/main.js", "/app/package.json", "/app/node_modules/pino/package.json"]) {
@@ -485,6 +490,20 @@ check "api: the service user cannot modify or add app files (dist, node_modules,
       try { fs.writeFileSync(f, "x"); writable.push(f); } catch (e) { if (e.code !== "EACCES") writable.push(`${f}: ${e.code}`); }
     }
     if (writable.length) { console.log(writable); process.exit(1); }
+  '
+
+check "api: runs hardened (read-only root, no capabilities, no new privileges)" \
+  timeout 30 podman exec "$API_CTR" node -e '
+    const fs = require("node:fs");
+    const status = fs.readFileSync("/proc/1/status", "utf8");
+    const capEff = /^CapEff:\s+(\S+)$/m.exec(status)[1];
+    const noNewPrivs = /^NoNewPrivs:\s+(\d)$/m.exec(status)[1];
+    let rootWritable = true;
+    try { fs.writeFileSync("/probe", "x"); } catch (e) { rootWritable = e.code !== "EROFS"; }
+    fs.writeFileSync("/tmp/probe", "x");
+    if (/[^0]/.test(capEff) || noNewPrivs !== "1" || rootWritable) {
+      console.log({ capEff, noNewPrivs, rootWritable }); process.exit(1);
+    }
   '
 
 check "api: the image's HEALTHCHECK passes (podman healthcheck run)" \
