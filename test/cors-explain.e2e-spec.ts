@@ -74,7 +74,7 @@ describe('npm run cors:explain (spawned dist/cli/cors-explain.js)', () => {
     });
     expect(result.policy.settings.maxAge).toEqual({
       value: 60,
-      source: 'default (CORS_MAX_AGE unset)',
+      source: 'default (CORS_MAX_AGE unset or blank)',
     });
   });
 
@@ -150,7 +150,9 @@ describe('npm run cors:explain (spawned dist/cli/cors-explain.js)', () => {
     expect(result.policy.settings.credentials.source).toBe(
       'route: @CorsPolicy on GreetController.languages (implied by origins "*")',
     );
-    expect(result.policy.settings.methods.source).toBe('default (CORS_ALLOWED_METHODS unset)');
+    expect(result.policy.settings.methods.source).toBe(
+      'default (CORS_ALLOWED_METHODS unset or blank)',
+    );
   });
 
   it('explains a request without Origin as not CORS (exit 0), and a preflight-worthy one with a note', async () => {
@@ -246,6 +248,8 @@ describe('cors:explain agrees with the running service', () => {
     { origin: APP, method: 'POST', path: '/greet', preflight: true, header: 'x-secret' },
     { origin: 'https://x.example', method: 'GET', path: '/greet/languages', preflight: false },
     { origin: APP, method: 'GET', path: '/nowhere', preflight: false },
+    { origin: APP, method: 'GET', path: '/docs-json', preflight: false },
+    { origin: APP, method: 'POST', path: '/docs-json', preflight: false },
     { method: 'POST', path: '/greet', preflight: false },
   ];
 

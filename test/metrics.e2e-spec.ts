@@ -239,6 +239,14 @@ describe('Prometheus metrics (real app, read from its registry)', () => {
     expect(
       sumOf(samples, 'http_server_parser_errors_total', { http_response_status_code: '400' }),
     ).toBe(1);
+    // A response all the same: in the histogram too, on no route.
+    expect(
+      sumOf(samples, DURATION, {
+        http_request_method: '_OTHER',
+        http_route: 'unmatched',
+        http_response_status_code: '400',
+      }),
+    ).toBe(1);
   });
 
   it('serves the process and Node metrics and app_info with the package version', async () => {
@@ -260,6 +268,26 @@ describe('Prometheus metrics (real app, read from its registry)', () => {
     expect(samples.filter((s) => s.name === 'app_info')).toEqual([
       { name: 'app_info', labels: { version }, value: 1 },
     ]);
+  });
+});
+
+describe('Swagger UI routes (DOCS_ENABLED=true)', () => {
+  it('count as /docs, /docs-json and /docs-yaml, assets included, whatever Express rewrites', async () => {
+    const app = await startCorsApp({ DOCS_ENABLED: 'true' });
+    try {
+      const api = request(app.url);
+      await api.get('/docs/').expect(200);
+      await api.get('/docs/swagger-ui.css').expect(200);
+      await api.get('/docs-json').expect(200);
+      await api.get('/docs-yaml').expect(200);
+      const samples = await settled(app);
+      const routes = (route: string) =>
+        sumOf(samples, DURATION, { http_route: route, http_response_status_code: '200' });
+      expect([routes('/docs'), routes('/docs-json'), routes('/docs-yaml')]).toEqual([2, 1, 1]);
+      expect(sumOf(samples, DURATION, { http_route: 'unmatched' })).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 });
 

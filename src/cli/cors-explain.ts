@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
+import { AppConfig, appConfig } from '../config/app.config';
 import { ConfigValidationError } from '../config/config-validation.error';
 import { CorsConfig, corsConfig } from '../cors/cors.config';
 import { explainCors, Explanation } from '../cors/cors-explainer';
@@ -36,7 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const warning of app.get<CorsConfig>(corsConfig.KEY).warnings) {
       process.stderr.write(`Warning: ${warning}\n`);
     }
-    explanation = explainCors(app.get(CorsRequestHandler), app.get(CorsRouteTable), args.query);
+    const { docsEnabled } = app.get<AppConfig>(appConfig.KEY);
+    explanation = explainCors(app.get(CorsRequestHandler), app.get(CorsRouteTable), args.query, {
+      docsEnabled,
+    });
   } catch (error) {
     // The same lines the service prints when it refuses to start.
     if (error instanceof ConfigValidationError) {

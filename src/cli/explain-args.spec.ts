@@ -40,6 +40,16 @@ describe('parseExplainArgs', () => {
     });
   });
 
+  it('strips the spaces around an origin, as Node does with header values', () => {
+    const args = parseExplainArgs(['--origin', ' \thttps://a.example  ']);
+    expect(!args.help && args.query.origins).toEqual(['https://a.example']);
+  });
+
+  it('lets a preflight ask for any method token (the browser sends what the page asked)', () => {
+    const args = parseExplainArgs(['--origin', 'x', '--preflight', '--method', 'get']);
+    expect(!args.help && args.query.method).toBe('get');
+  });
+
   it('answers --help', () => {
     expect(parseExplainArgs(['--help'])).toEqual({ help: true });
   });
@@ -53,6 +63,8 @@ describe('parseExplainArgs', () => {
     [['--origin', 'a\r\nSet-Cookie: x'], '--origin cannot contain control characters'],
     [['--preflight'], '--preflight needs --origin'],
     [['--nope'], "Unknown option '--nope'"],
+    [['--origin', 'x', '--method', 'get'], "is not a method Node's HTTP server accepts"],
+    [['--origin', 'x', '--method', 'FOO'], 'the service answers 400 before any CORS check'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseExplainArgs(argv)).toThrow(UsageError);
     expect(() => parseExplainArgs(argv)).toThrow(message);

@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ExplainQuery } from '../cors/cors-explainer';
 
@@ -69,7 +70,13 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
       throw new UsageError(`--header must be a header name, got ${JSON.stringify(name)}`);
     }
   }
-  const origins = values.origin ?? [];
+  if (!values.preflight && !METHODS.includes(method)) {
+    throw new UsageError(
+      `--method ${JSON.stringify(method)} is not a method Node's HTTP server accepts: the service answers 400 before any CORS check (methods are case-sensitive: ${METHODS.includes(method.toUpperCase()) ? `"${method.toUpperCase()}"?` : 'e.g. "POST"'})`,
+    );
+  }
+  // Node strips the spaces and tabs around a header value, so the service never sees them.
+  const origins = (values.origin ?? []).map((origin) => origin.replace(/^[ \t]+|[ \t]+$/g, ''));
   for (const origin of origins) {
     // Header values cannot carry line breaks or other control characters.
     if (hasControl(origin, true)) {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { requestPath } from '../common/http/request-target';
+import { docsRouteOf } from '../docs/docs-routes';
 import { readCorsRequest, readPreflight } from './cors-http';
 import { RefusalCode } from './cors-policy';
 import { PolicyDescription } from './cors-policy.description';
@@ -48,13 +49,15 @@ export function explainCors(
   handler: CorsRequestHandler,
   routes: CorsRouteTable,
   query: ExplainQuery,
+  options: { readonly docsEnabled: boolean },
 ): Explanation {
   const req = asRequest(query);
   const path = requestPath(req) ?? query.path;
   const request = readPreflight(req) ?? readCorsRequest(req);
   const { policy, decision } = handler.evaluate(req.method ?? 'GET', path, request);
   const description = routes.describe(policy);
-  const route = routes.templateFor(path) ?? null;
+  const docsRoute = options.docsEnabled ? docsRouteOf(path) : undefined;
+  const route = routes.templateFor(path) ?? docsRoute ?? null;
   const headers = Object.fromEntries(decision.headers);
   const notes: string[] = [];
   if (decision.kind === 'refused') {
@@ -71,7 +74,11 @@ export function explainCors(
     };
   }
   if (!query.preflight) notes.push(...preflightNotes(query));
-  const status = query.preflight ? 204 : routeStatus(routes, query.method, path, route);
+  const status = query.preflight
+    ? 204
+    : docsRoute !== undefined && route === docsRoute
+      ? docsStatus(query.method)
+      : routeStatus(routes, query.method, path, route);
   if (status === 404) notes.push(`no route matches ${query.path}: the service answers 404`);
   if (status === 405) {
     const allow = routes.allowHeaderFor(query.method, path);
@@ -110,6 +117,11 @@ function asRequest(query: ExplainQuery): IncomingMessage {
     url: query.path,
     headers,
   } as unknown as IncomingMessage;
+}
+
+/** Swagger UI answers GET (and HEAD) only; Express gives anything else its 404. */
+function docsStatus(method: string): number | null {
+  return method === 'GET' || method === 'HEAD' ? null : 404;
 }
 
 function routeStatus(

@@ -51,7 +51,7 @@ export function describeEnvPolicy(
   const source = (name: PolicySettingName) =>
     sources[name] === 'env'
       ? `env: ${ENV_VARIABLES[name]}`
-      : `default (${ENV_VARIABLES[name]} unset)`;
+      : `default (${ENV_VARIABLES[name]} unset or blank)`;
   return {
     name: 'environment',
     settings: settingsOf(options, origins, source),

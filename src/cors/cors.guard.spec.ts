@@ -190,7 +190,7 @@ describe('CorsRouteTable', () => {
       source: 'controller: @CorsPolicy on AdminController',
     });
     expect(stats.settings.maxAge).toEqual({ value: 600, source: 'env: CORS_MAX_AGE' });
-    expect(stats.settings.methods.source).toBe('default (CORS_ALLOWED_METHODS unset)');
+    expect(stats.settings.methods.source).toBe('default (CORS_ALLOWED_METHODS unset or blank)');
     const publicInfo = described.describe(described.forRequest('GET', '/admin/public'));
     expect(publicInfo.name).toBe('@CorsPolicy on AdminController.publicInfo');
     expect(publicInfo.settings.origins.source).toBe(

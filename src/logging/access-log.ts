@@ -29,11 +29,12 @@ export class AccessLog {
   track(req: IncomingMessage, res: ServerResponse): void {
     const id = assignRequestId(req, res);
     const start = performance.now();
+    // Read now: middleware mounted at a path (Swagger UI's) rewrites `req.url` before the end. A
+    // target with no usable path was refused with a 400; it is not logged raw.
+    const path = requestPath(req) ?? '?';
     res.once('close', () => {
       const completed = res.writableFinished;
       const status = res.statusCode;
-      // A target with no usable path was refused with a 400; it is not logged raw.
-      const path = requestPath(req) ?? '?';
       const level = status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
       const traceId = traceIdOf(req);

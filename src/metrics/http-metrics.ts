@@ -5,6 +5,7 @@ import { APP_VERSION } from '../common/app-version';
 import { wasAnsweredOnSocket } from '../common/http/client-error';
 import { requestPath } from '../common/http/request-target';
 import { AppConfig, appConfig } from '../config/app.config';
+import { docsRouteOf } from '../docs/docs-routes';
 import { decisionOf, isPreflight } from '../cors/cors-http';
 import { CorsRouteTable } from '../cors/cors-route-table';
 import { MetricsConfig, metricsConfig } from './metrics.config';
@@ -95,34 +96,55 @@ export class HttpMetrics {
     }).set({ version: APP_VERSION }, 1);
   }
 
-  /** Counts the request as active until its connection is done with it, then records it. */
+  /**
+   * Counts the request as active until its connection is done with it, then records it. The route
+   * is read now, before routing: middleware mounted at a path (Swagger UI's) rewrites `req.url`.
+   */
   track(req: IncomingMessage, res: ServerResponse): void {
     const start = performance.now();
+    const route = this.routeOf(req);
     this.active.inc();
     res.once('close', () => {
       this.active.dec();
-      this.record(req, res, (performance.now() - start) / 1000);
+      this.record(req, res, route, (performance.now() - start) / 1000);
     });
   }
 
-  /** An answer Node's parser provoked; no request object, so no method, route or duration. */
+  /**
+   * An answer Node's parser provoked (a malformed request, headers too large, a headers timeout).
+   * It is a response too, so it counts in the histogram, as `_OTHER` on `unmatched` with a zero
+   * duration (there is no request object to time), and in its own counter.
+   */
   parserError(status: number): void {
     this.parserErrors.inc({ http_response_status_code: status });
+    this.duration.observe(
+      {
+        http_request_method: '_OTHER',
+        http_route: UNMATCHED_ROUTE,
+        http_response_status_code: status,
+        ...(status >= 500 ? { error_type: String(status) } : {}),
+      },
+      0,
+    );
   }
 
-  private record(req: IncomingMessage, res: ServerResponse, seconds: number): void {
+  private record(req: IncomingMessage, res: ServerResponse, route: string, seconds: number): void {
     const method =
       req.method !== undefined && KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
-    const route = this.routeOf(req);
     // A response never completed (client gone, connection cut at shutdown) has no status code the
-    // client saw; OpenTelemetry records it with error.type instead. The access log agrees.
+    // client saw; OpenTelemetry records it with error.type instead. The access log agrees. A 5xx
+    // carries its status as error.type too, as the conventions say.
     if (res.writableFinished || wasAnsweredOnSocket(res)) {
+      const status = res.statusCode;
       this.duration.observe(
-        {
-          http_request_method: method,
-          http_route: route,
-          http_response_status_code: res.statusCode,
-        },
+        status >= 500
+          ? {
+              http_request_method: method,
+              http_route: route,
+              http_response_status_code: status,
+              error_type: String(status),
+            }
+          : { http_request_method: method, http_route: route, http_response_status_code: status },
         seconds,
       );
     } else {
@@ -143,14 +165,10 @@ export class HttpMetrics {
   private routeOf(req: IncomingMessage): string {
     const path = requestPath(req);
     if (path === undefined) return UNMATCHED_ROUTE;
-    const route = this.routes.templateFor(path);
-    if (route !== undefined) return route;
-    // Swagger UI and its assets are not Nest routes; they count as two routes of their own.
-    if (this.docsEnabled) {
-      const lower = path.toLowerCase();
-      if (lower === '/docs-json' || lower === '/docs-yaml') return lower;
-      if (lower === '/docs' || lower.startsWith('/docs/')) return '/docs';
-    }
-    return UNMATCHED_ROUTE;
+    return (
+      this.routes.templateFor(path) ??
+      (this.docsEnabled ? docsRouteOf(path) : undefined) ??
+      UNMATCHED_ROUTE
+    );
   }
 }
