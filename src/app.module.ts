@@ -1,18 +1,27 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { ErrorEnvelopeFilter } from './common/filters/error-envelope.filter';
-import { appConfig } from './config/app.config';
+import { AppConfig, appConfig } from './config/app.config';
 import { envFilePaths } from './config/env-files';
 import { CorsModule } from './cors/cors.module';
-import { validateEnv } from './config/env.validation';
+import { unknownVariableWarnings, validateEnv } from './config/env.validation';
 import { GreetModule } from './greet/greet.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements OnModuleInit {
+  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {}
+
+  /** Production refuses to start with a misspelt variable; elsewhere it is a warning. */
+  onModuleInit(): void {
+    if (this.config.nodeEnv === 'production') return;
+    const logger = new Logger('Config');
+    for (const warning of unknownVariableWarnings(process.env)) logger.warn(warning);
+  }
+
   /**
    * Built on demand rather than in the decorator: ConfigModule.forRoot reads and validates the
    * environment when it is called, so awaiting it here lets a bad value reject app creation (and

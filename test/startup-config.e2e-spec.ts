@@ -1,7 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runService } from './helpers/spawn-service';
+import { knownEnvVariables } from '../src/config/env.validation';
+import { jsonLogLines, runService, startService } from './helpers/spawn-service';
+
+const ENV_EXAMPLE = path.resolve(__dirname, '../.env.example');
+const TYPOS = [
+  'CORS_ALLOW_CREDENTIAL=true',
+  'CORS_ALLOWED_HEADER=X-Trace',
+  'CORS_MAXAGE=600',
+  'LOGLEVEL=debug',
+  'BODYLIMIT=10kb',
+].join('\n');
 
 describe('startup refuses bad configuration (spawned dist/main.js)', () => {
   it.each([
@@ -98,5 +108,93 @@ describe('env files', () => {
     expect(result.stderr).toContain('got "from-process"');
     expect(result.stderr).not.toContain('from-dotenv-test');
     expect(result.stderr).toContain('BODY_LIMIT must be a size from 1 byte to 10mb');
+  });
+
+  it('production: a misspelt variable is an error that names what it meant', async () => {
+    writeFileSync(
+      path.join(dir, '.env.production'),
+      `${TYPOS}\nCORS_ALLOWED_ORIGIN=https://app.example.com\n`,
+    );
+    const result = await runService({ NODE_ENV: 'production' }, { cwd: dir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    for (const [typo, meant] of [
+      ['BODYLIMIT', 'BODY_LIMIT'],
+      ['CORS_ALLOW_CREDENTIAL', 'CORS_ALLOW_CREDENTIALS'],
+      ['CORS_ALLOWED_HEADER', 'CORS_ALLOWED_HEADERS'],
+      ['CORS_ALLOWED_ORIGIN', 'CORS_ALLOWED_ORIGINS'],
+      ['CORS_MAXAGE', 'CORS_MAX_AGE'],
+      ['LOGLEVEL', 'LOG_LEVEL'],
+    ]) {
+      expect(lines).toContain(
+        `Invalid configuration: ${typo} is not a variable this service reads; did you mean ${meant}? (refused when NODE_ENV=production)`,
+      );
+    }
+    expect(lines).toContain(
+      'Invalid configuration: CORS_ALLOWED_ORIGINS is required when NODE_ENV=production, got nothing (e.g. "https://app.example.com")',
+    );
+  });
+
+  it('outside production: a misspelt variable is a warning, and the service starts', async () => {
+    writeFileSync(path.join(dir, '.env'), `${TYPOS}\n`);
+    const service = await startService({ NODE_ENV: 'test', LOG_LEVEL: 'info' }, { cwd: dir });
+    try {
+      await service.waitForOutput('did you mean LOG_LEVEL?');
+      const warnings = jsonLogLines(service.stdout())
+        .filter((line) => line.level === 40)
+        .map((line) => line.msg);
+      expect(warnings).toEqual(
+        expect.arrayContaining([
+          'BODYLIMIT is not a variable this service reads; did you mean BODY_LIMIT?',
+          'CORS_MAXAGE is not a variable this service reads; did you mean CORS_MAX_AGE?',
+          'LOGLEVEL is not a variable this service reads; did you mean LOG_LEVEL?',
+        ]),
+      );
+    } finally {
+      service.kill();
+    }
+  });
+
+  it('.env.example lists every variable, all commented: copied as .env.production it sets nothing', async () => {
+    const example = readFileSync(ENV_EXAMPLE, 'utf8');
+    for (const name of knownEnvVariables()) expect(example).toMatch(new RegExp(`^# ${name}=`, 'm'));
+    expect(example.split('\n').filter((line) => /^[A-Za-z_]+=/.test(line))).toEqual([]);
+    copyFileSync(ENV_EXAMPLE, path.join(dir, '.env.production'));
+    const result = await runService({ NODE_ENV: 'production' }, { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid configuration: CORS_ALLOWED_ORIGINS is required when NODE_ENV=production, got nothing (e.g. "https://app.example.com")',
+    );
+  });
+
+  it('NODE_ENV=production written in .env selects .env.production too', async () => {
+    writeFileSync(path.join(dir, '.env'), 'NODE_ENV=production\n');
+    writeFileSync(
+      path.join(dir, '.env.production'),
+      'CORS_ALLOWED_ORIGINS=https://prod.example.com\n',
+    );
+    const service = await startService({}, { cwd: dir });
+    try {
+      const res = await fetch(`${service.url}/greet`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://prod.example.com', 'Access-Control-Request-Method': 'POST' },
+      });
+      expect(res.status).toBe(204);
+      // Production: JSON lines, and no docs.
+      expect((await fetch(`${service.url}/docs-json`)).status).toBe(404);
+    } finally {
+      service.kill();
+    }
+  });
+
+  it.each([
+    ['https://a.example.com;https://b.example.com', '";"'],
+    ['https://a.example.com https://b.example.com', 'a space'],
+  ])('origins separated by %j: says to use commas', async (origins, separator) => {
+    const result = await runService({ CORS_ALLOWED_ORIGINS: origins });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `Invalid configuration: CORS_ALLOWED_ORIGINS: "${origins}" contains ${separator} between two origins: separate origins with commas`,
+    );
   });
 });

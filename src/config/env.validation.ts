@@ -1,13 +1,15 @@
 import { readCorsEnv } from '../cors/cors.config';
 import { readMetricsEnv } from '../metrics/metrics.config';
-import { readAppEnv } from './app.config';
+import { NodeEnv, readAppEnv } from './app.config';
 import { EnvReader, RawEnv } from './env-reader';
 import { parseEnv } from './parse-env';
+import { describeUnknown, findUnknownVariables } from './unknown-variables';
 
-function readAll(reader: EnvReader): void {
+function readAll(reader: EnvReader): NodeEnv {
   const app = readAppEnv(reader);
   readCorsEnv(reader, app.nodeEnv);
   readMetricsEnv(reader, app);
+  return app.nodeEnv;
 }
 
 /**
@@ -16,8 +18,19 @@ function readAll(reader: EnvReader): void {
  * once. The namespaces' factories later parse the same values again, knowing they are valid.
  */
 export function validateEnv(env: Record<string, unknown>): Record<string, unknown> {
-  parseEnv(env as RawEnv, readAll);
+  parseEnv(env as RawEnv, (reader) => {
+    // A misspelt variable silently falls back to its default: in production that is an error.
+    if (readAll(reader) !== 'production') return;
+    for (const unknown of findUnknownVariables(env as RawEnv, [...reader.names])) {
+      reader.fail(`${describeUnknown(unknown)} (refused when NODE_ENV=production)`);
+    }
+  });
   return env;
+}
+
+/** Outside production, the same findings are warnings, logged once at startup. */
+export function unknownVariableWarnings(env: RawEnv): string[] {
+  return findUnknownVariables(env, knownEnvVariables()).map(describeUnknown);
 }
 
 /** Every environment variable the service reads (for checking deployment files). */

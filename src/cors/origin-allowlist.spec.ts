@@ -84,6 +84,19 @@ describe('parseOriginEntry', () => {
     ['https://.*.example.com', 'may only use "*" as a whole leading label'],
     ['https://.*', 'looks like a regular expression'],
     ['https://app .example.com', 'must not contain spaces'],
+    [
+      'https://a.example.com;https://b.example.com',
+      'contains ";" between two origins: separate origins with commas',
+    ],
+    [
+      'https://a.example.com; https://b.example.com',
+      'contains ";" between two origins: separate origins with commas',
+    ],
+    [
+      'https://a.example.com https://b.example.com',
+      'contains a space between two origins: separate origins with commas',
+    ],
+    ['https://a.example.com;', 'must not contain ";" (separate origins with commas)'],
     ['https://', 'has no host'],
     [`https://${'a'.repeat(400)}.com`, 'is longer than'],
   ])('refuses %j: %s', (value, problem) => {

@@ -121,6 +121,13 @@ function findEntryProblem(entry: string): string | undefined {
     return 'is never allowed: sandboxed iframes, file: pages and redirects all send "null"';
   }
   if (entry === '*') return 'must be the only entry when used (it allows every origin)';
+  // Two origins in one entry: the separator is a comma, whatever other tools use.
+  const separator = /[;\s]/.exec(entry)?.[0];
+  if (separator !== undefined && entry.split('://').length > 2) {
+    const shown = separator === ';' ? '";"' : 'a space';
+    return `contains ${shown} between two origins: separate origins with commas, e.g. "https://a.example.com,https://b.example.com"`;
+  }
+  if (entry.includes(';')) return 'must not contain ";" (separate origins with commas)';
   if (entry.length > MAX_ORIGIN_LENGTH) return `is longer than ${MAX_ORIGIN_LENGTH} characters`;
   if (/\s/.test(entry)) return 'must not contain spaces';
   if (/[^\x21-\x7e]/.test(entry)) {
