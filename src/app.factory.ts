@@ -1,10 +1,10 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
 import { configureApp } from './app.setup';
+import { AppLogger } from './logging/app-logger';
 
 export interface CreateAppOptions {
   /** Overrides the pino logger (tests); by default Nest logs through pino like the access log. */
@@ -25,6 +25,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
       ...(usePino ? {} : { logger: options.logger }),
     },
   );
-  if (usePino) app.useLogger(app.get(Logger));
+  if (usePino) app.useLogger(app.get(AppLogger));
   return configureApp(app);
 }

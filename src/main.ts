@@ -5,7 +5,12 @@ import { createApp } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
 import { listenError, StartupError } from './common/startup-error';
 import { ConfigValidationError } from './config/config-validation.error';
+import type { Logger as PinoLogger } from 'pino';
+import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
+import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsServer } from './metrics/metrics.server';
+import { corsConfig } from './cors/cors.config';
+import { startupSummary } from './startup-summary';
 
 const logger = new Logger('Bootstrap');
 
@@ -13,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp();
   const { host, port, shutdownTimeoutMs } = app.get<AppConfig>(appConfig.KEY);
   // First, so a metrics port clash stops the start before the public port takes traffic.
-  await app.get(MetricsServer).start();
+  const metricsUrl = await app.get(MetricsServer).start();
   await app.listen(port, host).catch((error: unknown) => {
     throw listenError(
       error,
@@ -22,40 +27,70 @@ async function bootstrap(): Promise<void> {
       'set another PORT',
     );
   });
-  logger.log(`Listening on http://${host}:${port}`);
+  logger.log(
+    startupSummary(app.get<AppConfig>(appConfig.KEY), app.get(corsConfig.KEY), metricsUrl),
+  );
   closeGracefullyOnSignals(app, shutdownTimeoutMs);
 }
 
 /**
  * SIGTERM/SIGINT: readiness turns 503, the server stops accepting connections, in-flight requests
- * finish (for at most `timeoutMs`, then their connections are cut), and the process exits 0 —
- * Nest's own shutdown hooks would re-raise the signal instead, which orchestrators read as a crash.
+ * finish (for at most `timeoutMs`, then their connections are cut and counted), the log is
+ * flushed, and the process exits 0 — Nest's own shutdown hooks would re-raise the signal instead,
+ * which orchestrators read as a crash.
  */
 function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number): void {
+  const adapter = app.getHttpAdapter() as PreRoutingExpressAdapter;
   let closing = false;
+  let cut = 0;
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
     logger.log(`${signal} received: draining in-flight requests (up to ${timeoutMs} ms)`);
     const timer = setTimeout(() => {
-      logger.warn(`Shutdown timeout after ${timeoutMs} ms: closing remaining connections`);
+      cut = adapter.inFlightCount;
+      logger.warn({
+        msg: `Shutdown timeout after ${timeoutMs} ms: cutting ${cut} request(s) still in flight`,
+        cut,
+      });
       app.getHttpServer().closeAllConnections();
     }, timeoutMs);
     app.close().then(
       () => {
         clearTimeout(timer);
-        logger.log('Shut down cleanly');
-        process.exit(0);
+        exitAfterFlush(app, 0, () => {
+          if (cut === 0) logger.log('Shut down cleanly');
+          else logger.warn({ msg: `Shut down after cutting ${cut} request(s)`, cut });
+        });
       },
       (error: unknown) => {
-        logger.error(`Shutdown failed: ${String(error)}`);
-        process.exit(1);
+        exitAfterFlush(app, 1, () => logger.error(`Shutdown failed: ${String(error)}`));
       },
     );
   };
   // `on`, not `once`: a second signal while draining is ignored rather than killing the process.
   process.on('SIGTERM', close);
   process.on('SIGINT', close);
+}
+
+/**
+ * Exits once the log is complete: the responses of connections just cut emit 'close' (and log
+ * their `request aborted` line) a loop turn or two after the server has closed, so this waits for
+ * them (at most a second), writes the last line, then flushes the asynchronous production log.
+ */
+function exitAfterFlush(app: NestExpressApplication, code: number, lastLine: () => void): void {
+  const adapter = app.getHttpAdapter() as PreRoutingExpressAdapter;
+  const root = app.get<PinoLogger>(ROOT_LOGGER);
+  const deadline = Date.now() + 1000;
+  const exitWhenDone = () => {
+    if (adapter.inFlightCount > 0 && Date.now() < deadline) {
+      setTimeout(exitWhenDone, 5);
+      return;
+    }
+    lastLine();
+    root.flush(() => process.exit(code));
+  };
+  exitWhenDone();
 }
 
 bootstrap().catch((error: unknown) => {

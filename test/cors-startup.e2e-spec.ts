@@ -112,7 +112,7 @@ describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => 
     const result = await runService(env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`Invalid configuration: ${message}`);
-    expect(result.stdout).not.toContain('Listening on');
+    expect(result.stdout).not.toContain('listening on');
   });
 
   it('starts in production with a valid allowlist and warns about loopback entries', async () => {
@@ -121,12 +121,19 @@ describe('startup refuses bad CORS configuration (spawned dist/main.js)', () => 
       CORS_ALLOWED_ORIGINS: 'https://app.example.com,http://localhost:1234',
     });
     try {
-      await service.waitForOutput('Listening on');
+      await service.waitForOutput('listening on');
       const lines = jsonLogLines(service.stdout());
-      expect(lines.map((line) => line.msg)).toContain(`Listening on ${service.url}`);
+      const started = lines.find((line) => line.msg.includes(' listening on '));
+      expect(started?.msg).toContain(
+        `listening on ${service.url.replace('127.0.0.1', '127.0.0.1')}`,
+      );
+      expect(started).toMatchObject({
+        level: 'info',
+        cors: { origins: ['https://app.example.com', 'http://localhost:1234'] },
+      });
       expect(lines).toContainEqual(
         expect.objectContaining({
-          level: 40,
+          level: 'warn',
           msg: 'CORS_ALLOWED_ORIGINS: "http://localhost:1234" is a loopback origin in production',
         }),
       );

@@ -105,14 +105,20 @@ function expectRefused(res: { status: number; body: unknown; headers: http.Incom
   expect(corsHeaderNames(res.headers)).toEqual([]);
 }
 
-/** A refused preflight (method or header): 403, no Access-Control-* header. */
+/**
+ * A preflight refused for its method or headers: 403 with a message of its own (the origin may be
+ * fine, so not "Origin not allowed"), no Access-Control-* header.
+ */
 function expectRefusedPreflight(res: {
   status: number;
   body: unknown;
   headers: http.IncomingHttpHeaders;
 }) {
   expect(res.status).toBe(403);
-  expect(res.body).toEqual(expect.objectContaining({ statusCode: 403 }));
+  expect(res.body).toEqual({
+    statusCode: 403,
+    error: expect.stringMatching(/^(Method|Request header) not allowed by CORS policy$/),
+  });
   expect(corsHeaderNames(res.headers)).toEqual([]);
 }
 
@@ -142,13 +148,13 @@ describe('CORS defaults (no CORS_* variable set)', () => {
     expect(varyOf(res.headers)).toContain('origin');
   });
 
-  it('preflight: GET, HEAD, POST and Content-Type, max-age 60, no credentials', async () => {
+  it('preflight: GET, HEAD, POST and Content-Type + X-Request-Id, max-age 60, no credentials', async () => {
     const res = await preflight(server, 'http://localhost:1234');
     expectAllowedPreflight(res, 'http://localhost:1234', {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
       requestHeaders: ['content-type'],
-      allowedHeaders: ['Content-Type'],
+      allowedHeaders: ['Content-Type', 'X-Request-Id'],
       maxAge: '60',
       credentials: false,
     });
@@ -156,6 +162,24 @@ describe('CORS defaults (no CORS_* variable set)', () => {
 
   it.each(['PUT', 'DELETE', 'PATCH'])('preflight for %s is refused by default', async (method) => {
     expectRefusedPreflight(await preflight(server, 'http://localhost:1234', method));
+  });
+
+  it('a preflight refused for its method or a header says which, not "Origin not allowed"', async () => {
+    const method = await preflight(server, 'http://localhost:1234', 'DELETE');
+    expect(method.body).toEqual({ statusCode: 403, error: 'Method not allowed by CORS policy' });
+    const header = await preflight(server, 'http://localhost:1234', 'POST', 'x-secret');
+    expect(header.body).toEqual({
+      statusCode: 403,
+      error: 'Request header not allowed by CORS policy',
+    });
+    // Its own X-Request-Id is allowed by default, so a front end can send one.
+    const own = await preflight(
+      server,
+      'http://localhost:1234',
+      'POST',
+      'content-type, x-request-id',
+    );
+    expect(own.status).toBe(204);
   });
 
   it('preflight asking for a header not in the default list is refused', async () => {
@@ -463,7 +487,7 @@ describe('CORS with exact origins, no credentials', () => {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
       requestHeaders: ['content-type'],
-      allowedHeaders: ['Content-Type'],
+      allowedHeaders: ['Content-Type', 'X-Request-Id'],
       maxAge: '60',
       credentials: false,
     };
@@ -772,7 +796,7 @@ describe('CORS with subdomain patterns', () => {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
       requestHeaders: ['content-type'],
-      allowedHeaders: ['Content-Type'],
+      allowedHeaders: ['Content-Type', 'X-Request-Id'],
       maxAge: '60',
       credentials: false,
     });
@@ -837,7 +861,7 @@ describe('CORS_ALLOWED_ORIGINS=*', () => {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
       requestHeaders: ['content-type'],
-      allowedHeaders: ['Content-Type'],
+      allowedHeaders: ['Content-Type', 'X-Request-Id'],
       maxAge: '60',
       credentials: false,
     });
@@ -886,7 +910,7 @@ describe('CORS_MAX_AGE', () => {
       method: 'POST',
       methods: ['GET', 'HEAD', 'POST'],
       requestHeaders: ['content-type'],
-      allowedHeaders: ['Content-Type'],
+      allowedHeaders: ['Content-Type', 'X-Request-Id'],
       maxAge: '0',
       credentials: false,
     });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import request from 'supertest';
 import { rawRequest } from './helpers/raw-http';
 import { jsonLogLines } from './helpers/spawn-service';
@@ -41,7 +42,7 @@ describe('logs (spawned dist/main.js)', () => {
     const access = lines.filter((line) => line.msg === 'request completed');
     expect(access).toEqual([
       expect.objectContaining({
-        level: 30,
+        level: 'info',
         reqId: 'trace-123',
         method: 'POST',
         path: '/greet',
@@ -79,6 +80,100 @@ describe('logs (spawned dist/main.js)', () => {
     ]);
   });
 
+  it('starts with one info line: where to look and the configuration in effect; Nest chatter at debug', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    await sleep(200);
+    const lines = jsonLogLines(service.stdout());
+    expect(lines).toHaveLength(1);
+    expect(lines[0].msg).toBe(
+      `greet-cors-api 0.1.0 listening on ${service.url} (127.0.0.1:${new URL(service.url).port}), NODE_ENV=production, CORS origins: https://app.example.com; docs: off; metrics: ${service.metricsUrl}`,
+    );
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'greet-cors-api',
+      version: '0.1.0',
+      nodeEnv: 'production',
+      port: Number(new URL(service.url).port),
+      bodyLimitBytes: 1048576,
+      cors: { origins: ['https://app.example.com'], credentials: false, maxAge: 60 },
+      docs: null,
+      metrics: service.metricsUrl,
+    });
+    service.kill();
+    // At debug, Nest's own module and route lines are there.
+    service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
+    await sleep(200);
+    const debug = jsonLogLines(service.stdout()).filter((l) => l.level === 'debug');
+    expect(debug.map((l) => l.context)).toEqual(
+      expect.arrayContaining(['InstanceLoader', 'RouterExplorer']),
+    );
+  });
+
+  it("every line carries service, version, a level word and an ISO time; a request's lines share its reqId", async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    await request(service.url)
+      .post('/greet')
+      .set('Origin', 'https://evil.example')
+      .set('User-Agent', 'probe/1.0')
+      .set('X-Request-Id', 'incident-42')
+      .send({ name: 'A' })
+      .expect(403);
+    await request(service.url)
+      .post('/greet')
+      .set('Origin', 'https://app.example.com')
+      .set('User-Agent', 'browser/2.0')
+      .send({ lang: 'es' })
+      .expect(400);
+    await sleep(200);
+    const lines = jsonLogLines(service.stdout());
+    for (const line of lines) {
+      expect(line).toMatchObject({ service: 'greet-cors-api', version: '0.1.0' });
+      expect(['debug', 'info', 'warn', 'error']).toContain(line.level);
+      expect(String(line.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    }
+    const incident = lines.filter((line) => line.reqId === 'incident-42');
+    expect(incident).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'CORS refused POST "/greet": origin "https://evil.example" not allowed',
+        origin: 'https://evil.example',
+        reason: 'origin_not_allowed',
+      }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        status: 403,
+        reason: 'Origin not allowed',
+        origin: 'https://evil.example',
+        userAgent: 'probe/1.0',
+        bytes: expect.any(Number),
+      }),
+    ]);
+    const invalid = lines.find((line) => line.status === 400);
+    expect(invalid).toMatchObject({
+      reason: "Missing required field: 'name'",
+      origin: 'https://app.example.com',
+      userAgent: 'browser/2.0',
+      bytes: expect.any(Number),
+    });
+  });
+
+  it('a client that disconnects mid-body is logged as aborted, with no status', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    const { port } = new URL(service.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /greet HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"name":',
+    );
+    await sleep(100);
+    socket.destroy();
+    await sleep(300);
+    const line = jsonLogLines(service.stdout()).find((l) => l.reqId === 'gone-1');
+    expect(line).toMatchObject({ msg: 'request aborted', aborted: true, method: 'POST' });
+    expect(line).not.toHaveProperty('status');
+  });
+
   it('logs a CORS refusal with its reason, and health probes only at debug', async () => {
     service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
     await request(service.url)
@@ -90,15 +185,15 @@ describe('logs (spawned dist/main.js)', () => {
     const lines = jsonLogLines(service.stdout());
     expect(lines).toContainEqual(
       expect.objectContaining({
-        level: 40,
+        level: 'warn',
         msg: 'CORS refused POST "/greet": origin "https://evil.example" not allowed',
       }),
     );
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 30, msg: 'request completed', status: 403 }),
+      expect.objectContaining({ level: 'info', msg: 'request completed', status: 403 }),
     );
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 20, msg: 'request completed', path: '/health/live' }),
+      expect.objectContaining({ level: 'debug', msg: 'request completed', path: '/health/live' }),
     );
   });
 
@@ -109,7 +204,7 @@ describe('logs (spawned dist/main.js)', () => {
     await sleep(200);
     const lines = jsonLogLines(service.stdout());
     expect(lines.filter((line) => line.msg === 'request completed')).toEqual([]);
-    expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+    expect(lines.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
       'CORS refused POST "/greet": origin "null" not allowed',
     ]);
   });

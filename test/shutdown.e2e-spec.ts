@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { ServiceProcess, startService } from './helpers/spawn-service';
+import { jsonLogLines, ServiceProcess, startService } from './helpers/spawn-service';
 
 const BODY = JSON.stringify({ name: 'Alice', lang: 'es' });
 const ENV = {
@@ -120,6 +120,21 @@ describe('graceful shutdown (spawned dist/main.js)', () => {
     expect(await service.exited).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(await outcome).toBe('ECONNRESET');
-    expect(service.stdout()).toContain('Shutdown timeout after 300 ms');
+    // Logged in order, flushed before the exit: the timeout with the count, the cut request as
+    // aborted (no status), then the end, which does not claim to be clean.
+    const lines = jsonLogLines(service.stdout()).filter((l) => l.context !== undefined || l.reqId);
+    const messages = lines.map((l) => l.msg);
+    const timeout = messages.indexOf(
+      'Shutdown timeout after 300 ms: cutting 1 request(s) still in flight',
+    );
+    const aborted = lines.findIndex((l) => l.msg === 'request aborted');
+    const end = messages.indexOf('Shut down after cutting 1 request(s)');
+    expect(timeout).toBeGreaterThanOrEqual(0);
+    expect(aborted).toBeGreaterThan(timeout);
+    expect(end).toBeGreaterThan(aborted);
+    expect(messages).not.toContain('Shut down cleanly');
+    expect(lines[timeout]).toMatchObject({ level: 'warn', cut: 1 });
+    expect(lines[aborted]).toMatchObject({ method: 'POST', path: '/greet', aborted: true });
+    expect(lines[aborted]).not.toHaveProperty('status');
   });
 });

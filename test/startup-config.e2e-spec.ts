@@ -40,7 +40,7 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain(JSON.stringify(value));
-    expect(result.stdout).not.toContain('Listening on');
+    expect(result.stdout).not.toContain('listening on');
   });
 
   it('reports every bad variable, one line each', async () => {
@@ -141,7 +141,7 @@ describe('env files', () => {
     try {
       await service.waitForOutput('did you mean LOG_LEVEL?');
       const warnings = jsonLogLines(service.stdout())
-        .filter((line) => line.level === 40)
+        .filter((line) => line.level === 'warn')
         .map((line) => line.msg);
       expect(warnings).toEqual(
         expect.arrayContaining([

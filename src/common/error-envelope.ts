@@ -13,12 +13,25 @@ export class ErrorEnvelopeDto implements ErrorEnvelope {
   readonly error!: string;
 }
 
+const ERROR_REASON = Symbol('errorReason');
+type WithReason = ServerResponse & { [ERROR_REASON]?: string };
+
+/** Remembers the `error` a response carries, so its access line can say why it failed. */
+export function recordErrorReason(res: ServerResponse, error: string): void {
+  (res as WithReason)[ERROR_REASON] = error;
+}
+
+export function errorReasonOf(res: ServerResponse): string | undefined {
+  return (res as WithReason)[ERROR_REASON];
+}
+
 /**
  * Writes the envelope on a bare node response, for answers given before Express and Nest run
  * (pre-routing); everything after goes through ErrorEnvelopeFilter.
  */
 export function writeErrorEnvelope(res: ServerResponse, statusCode: number, error: string): void {
   const body = JSON.stringify({ statusCode, error } satisfies ErrorEnvelope);
+  recordErrorReason(res, error);
   res.statusCode = statusCode;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));

@@ -23,6 +23,9 @@ export const ErrorMessages = {
   expectationFailed: 'Expectation failed',
   internal: 'Internal server error',
   originNotAllowed: 'Origin not allowed',
+  /** A preflight refused for its method or its headers: the origin itself may be fine. */
+  corsMethodNotAllowed: 'Method not allowed by CORS policy',
+  corsHeaderNotAllowed: 'Request header not allowed by CORS policy',
   missingField: (field: string) => `Missing required field: '${field}'`,
   fieldNotString: (field: string) => `Field '${field}' must be a string`,
   fieldEmpty: (field: string) => `Field '${field}' cannot be empty`,

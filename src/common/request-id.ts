@@ -16,3 +16,9 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
   res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }
+
+/** The id assignRequestId gave the response, for log lines written while it is handled. */
+export function requestIdOf(res: ServerResponse): string | undefined {
+  const id = res.getHeader(REQUEST_ID_HEADER);
+  return typeof id === 'string' ? id : undefined;
+}

@@ -2,9 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerAfterArrivedBytes } from '../common/http/request-body';
 import { requestPath } from '../common/http/request-target';
+import { requestIdOf } from '../common/request-id';
+import { shorten } from '../common/shorten';
 import {
   CorsDecision,
   CorsPolicy,
+  RefusalCode,
   CorsRequest,
   HeaderList,
   PreflightRequest,
@@ -45,10 +48,22 @@ const logger = new Logger('Cors');
 
 /**
  * One warn line per refusal, with the reason: the browser only says "CORS error", so this is what
- * an operator debugging a front end reads. Method and path are quoted and shortened.
+ * an operator debugging a front end reads. The request id, the origin and the reason's fixed word
+ * are fields too, so the line joins the access line and can be filtered. Hostile values are
+ * quoted and shortened.
  */
-export function logRefusal(req: IncomingMessage, reason: string): void {
-  logger.warn(`CORS refused ${req.method ?? '?'} ${quote(requestPath(req) ?? '?')}: ${reason}`);
+export function logRefusal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decision: { readonly code: RefusalCode; readonly reason: string },
+): void {
+  const origin = req.headers.origin;
+  logger.warn({
+    msg: `CORS refused ${req.method ?? '?'} ${quote(requestPath(req) ?? '?')}: ${decision.reason}`,
+    reqId: requestIdOf(res),
+    ...(origin === undefined ? {} : { origin: shorten(origin, 200) }),
+    reason: decision.code,
+  });
 }
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {

@@ -11,7 +11,13 @@ import {
   recordDecision,
   writeHeaders,
 } from './cors-http';
-import { CorsDecision, CorsPolicy, CorsRequest, PreflightRequest } from './cors-policy';
+import {
+  CorsDecision,
+  CorsPolicy,
+  CorsRequest,
+  PreflightRequest,
+  RefusalCode,
+} from './cors-policy';
 import { CorsRouteTable } from './cors-route-table';
 
 export interface CorsEvaluation {
@@ -46,8 +52,8 @@ export class CorsRequestHandler {
     recordDecision(req, decision);
     writeHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
-      logRefusal(req, decision.reason);
-      writeErrorEnvelope(res, 403, ErrorMessages.originNotAllowed);
+      logRefusal(req, res, decision);
+      writeErrorEnvelope(res, 403, refusalMessage(decision.code));
       return true;
     }
     if (preflight) {
@@ -67,5 +73,18 @@ export class CorsRequestHandler {
     const policy = this.routes.forRequest(preflight?.requestMethod ?? method, path);
     const decision = preflight ? policy.decidePreflight(preflight) : policy.decide(request);
     return { policy, decision };
+  }
+}
+
+/** The 403's `error`: a preflight refused for its method or headers says so, not "Origin". */
+export function refusalMessage(code: RefusalCode): string {
+  switch (code) {
+    case 'method_not_allowed':
+      return ErrorMessages.corsMethodNotAllowed;
+    case 'header_not_allowed':
+    case 'request_headers_too_long':
+      return ErrorMessages.corsHeaderNotAllowed;
+    default:
+      return ErrorMessages.originNotAllowed;
   }
 }

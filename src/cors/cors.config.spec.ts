@@ -26,7 +26,7 @@ describe('readCorsEnv', () => {
     expect(policy).toMatchObject({
       credentials: false,
       methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['content-type'],
+      allowedHeaders: ['content-type', 'x-request-id'],
       exposedHeaders: ['X-Request-Id'],
       maxAge: 60,
     });

@@ -7,7 +7,8 @@ import { MAX_AGE_LIMIT, parseCorsSettings, SettingLabels } from './cors-options.
 export const CORS_ENV_DEFAULTS = {
   origins: ['http://localhost:1234'],
   methods: ['GET', 'HEAD', 'POST'],
-  allowedHeaders: ['Content-Type'],
+  // X-Request-Id: a front end may send its own id to correlate its logs with ours.
+  allowedHeaders: ['Content-Type', 'X-Request-Id'],
   maxAge: 60,
 } as const;
 

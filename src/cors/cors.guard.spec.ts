@@ -39,6 +39,7 @@ interface FakeResponse {
   getHeaderNames(): string[];
   removeHeader(name: string): void;
   setHeader(name: string, value: string): void;
+  getHeader(name: string): string | undefined;
 }
 
 function context(
@@ -67,6 +68,7 @@ function fakeResponse(initial: Record<string, string> = {}): FakeResponse {
     getHeaderNames: () => [...headers.keys()],
     removeHeader: (name) => headers.delete(name),
     setHeader: (name, value) => headers.set(name.toLowerCase(), value),
+    getHeader: (name) => headers.get(name.toLowerCase()),
   };
 }
 

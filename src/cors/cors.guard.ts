@@ -35,7 +35,7 @@ export class CorsGuard implements CanActivate {
     clearCorsHeaders(res);
     writeHeaders(res, decision.headers);
     if (decision.kind !== 'refused') return true;
-    logRefusal(req, decision.reason);
+    logRefusal(req, res, decision);
     throw new CorsForbiddenException(decision.reason);
   }
 }

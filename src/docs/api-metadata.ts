@@ -1,5 +1,7 @@
 import type * as Swagger from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../common/error-envelope';
+import { ErrorMessages } from '../common/error-messages';
+import { REQUEST_ID_HEADER } from '../common/request-id';
 import { GreetRequestDto, NAME_MAX_LENGTH } from '../greet/dto/greet-request.dto';
 import { GreetResponseDto } from '../greet/dto/greet-response.dto';
 import { LanguageDto, LanguagesResponseDto } from '../greet/dto/languages-response.dto';
@@ -22,7 +24,17 @@ export function describeApi(swagger: typeof Swagger): void {
   described = true;
   const { ApiProperty: Prop, ApiPropertyOptional: OptionalProp } = swagger;
 
-  property(ErrorEnvelopeDto, 'statusCode', Prop({ type: Number, example: 400 }));
+  property(
+    ErrorEnvelopeDto,
+    'statusCode',
+    Prop({
+      type: 'integer',
+      minimum: 400,
+      maximum: 599,
+      example: 400,
+      description: 'The HTTP status',
+    }),
+  );
   property(
     ErrorEnvelopeDto,
     'error',
@@ -38,8 +50,9 @@ export function describeApi(swagger: typeof Swagger): void {
     Prop({
       type: String,
       example: 'Alice',
+      minLength: 1,
       maxLength: NAME_MAX_LENGTH,
-      description: 'Trimmed; not blank',
+      description: `Trimmed; 1-${NAME_MAX_LENGTH} characters after trimming`,
     }),
   );
   property(
@@ -47,10 +60,12 @@ export function describeApi(swagger: typeof Swagger): void {
     'lang',
     OptionalProp({
       type: String,
-      enum: LANGUAGE_CODES,
+      // Not an enum: the server accepts "ES" as "es", and a lowercase enum would make generated
+      // clients refuse it.
+      pattern: caseInsensitivePattern(LANGUAGE_CODES),
       default: DEFAULT_LANGUAGE,
       example: 'es',
-      description: 'Case-insensitive',
+      description: `One of ${LANGUAGE_CODES.join(', ')}, in any case`,
     }),
   );
   property(GreetResponseDto, 'greeting', Prop({ type: String, example: 'Hola, Alice!' }));
@@ -67,34 +82,66 @@ export function describeApi(swagger: typeof Swagger): void {
   property(LanguageDto, 'greeting', Prop({ type: String, example: 'Hola' }));
   property(LanguagesResponseDto, 'languages', Prop({ type: [LanguageDto] }));
 
-  const error = (description: string) => ({ type: ErrorEnvelopeDto, description });
-  decorateClass(
-    GreetController,
-    swagger.ApiTags('greet'),
-    swagger.ApiForbiddenResponse(error('Origin, method or header not allowed (CORS)')),
-  );
+  // Every response carries X-Request-Id; every request may send one.
+  const headers = {
+    [REQUEST_ID_HEADER]: {
+      description: "The caller's X-Request-Id when well-formed, else a new UUID",
+      schema: { type: 'string' },
+    },
+  };
+  const error = (status: number, description: string) =>
+    swagger.ApiResponse({ status, type: ErrorEnvelopeDto, description, headers });
+  const ok = (options: { type?: Target; description?: string }) =>
+    swagger.ApiResponse({ status: 200, description: 'OK', ...options, headers });
+  // What any request can get, whatever the operation.
+  const everyOperation = [
+    swagger.ApiHeader({
+      name: REQUEST_ID_HEADER,
+      required: false,
+      description:
+        'Your id for this request (`[A-Za-z0-9._:-]{1,128}`), echoed back and logged; otherwise the service makes one',
+      schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    }),
+    error(400, 'Malformed request (bad target, Host, header bytes)'),
+    error(
+      403,
+      `CORS refusal: "${ErrorMessages.originNotAllowed}", or for a preflight "${ErrorMessages.corsMethodNotAllowed}" / "${ErrorMessages.corsHeaderNotAllowed}"`,
+    ),
+    error(404, 'No such route (e.g. `Cannot GET /nope`)'),
+    error(
+      405,
+      `"${ErrorMessages.methodNotAllowed}": the path exists with other methods, listed in Allow`,
+    ),
+    error(408, `"${ErrorMessages.requestTimeout}": headers or body too slow`),
+    error(431, `"${ErrorMessages.headersTooLarge}"`),
+    error(500, `"${ErrorMessages.internal}"`),
+  ];
+  decorateClass(GreetController, swagger.ApiTags('greet'));
   decorateMethod(
     GreetController,
     'greet',
     swagger.ApiOperation({ summary: 'Greet someone in a supported language' }),
     swagger.ApiBody({ type: GreetRequestDto }),
-    swagger.ApiOkResponse({ type: GreetResponseDto }),
-    swagger.ApiBadRequestResponse(error('Missing, malformed or invalid body')),
-    swagger.ApiUnsupportedMediaTypeResponse(error('Body is not JSON')),
-    swagger.ApiPayloadTooLargeResponse(error('Body over BODY_LIMIT')),
+    ok({ type: GreetResponseDto }),
+    ...everyOperation,
+    error(400, 'Missing, malformed or invalid body (the message says which)'),
+    error(413, `"${ErrorMessages.payloadTooLarge}": body over BODY_LIMIT`),
+    error(415, `"${ErrorMessages.unsupportedMediaType}" (or an unsupported charset or encoding)`),
   );
   decorateMethod(
     GreetController,
     'languages',
     swagger.ApiOperation({ summary: 'Supported languages (public: readable from any origin)' }),
-    swagger.ApiOkResponse({ type: LanguagesResponseDto }),
+    ok({ type: LanguagesResponseDto }),
+    ...everyOperation,
   );
   decorateClass(HealthController, swagger.ApiTags('health'));
   decorateMethod(
     HealthController,
     'live',
     swagger.ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' }),
-    swagger.ApiOkResponse({ description: 'Alive' }),
+    ok({ description: 'Alive: `{"status":"ok", ...}`' }),
+    ...everyOperation,
   );
   for (const method of ['ready', 'check'] as const) {
     decorateMethod(
@@ -104,10 +151,18 @@ export function describeApi(swagger: typeof Swagger): void {
         summary:
           method === 'ready' ? 'Readiness: 503 once shutdown starts' : 'Alias of /health/ready',
       }),
-      swagger.ApiOkResponse({ description: 'Ready: `{"status":"ok", ...}`' }),
-      swagger.ApiServiceUnavailableResponse(error('Shutting down')),
+      ok({ description: 'Ready: `{"status":"ok", ...}`' }),
+      ...everyOperation,
+      error(503, 'Shutting down'),
     );
   }
+}
+
+/** `^(?:[Ee][Nn]|…)$`: the codes in any case, in the regex dialect every client generator reads. */
+function caseInsensitivePattern(codes: readonly string[]): string {
+  const either = (c: string) =>
+    c.toLowerCase() === c.toUpperCase() ? c : `[${c.toUpperCase()}${c.toLowerCase()}]`;
+  return `^(?:${codes.map((code) => [...code].map(either).join('')).join('|')})$`;
 }
 
 function property(target: Target, key: string, decorator: PropertyDecorator): void {

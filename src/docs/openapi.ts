@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { APP_NAME, APP_VERSION } from '../common/app-version';
 import { describeApi } from './api-metadata';
 
 const DESCRIPTION = `
@@ -10,8 +12,9 @@ never allowed). An allowed origin gets \`Access-Control-Allow-Origin: <origin>\`
 \`Vary: Origin\` on every response, errors included; with \`CORS_ALLOW_CREDENTIALS=true\` also
 \`Access-Control-Allow-Credentials: true\`. A preflight (\`OPTIONS\` with \`Origin\` and
 \`Access-Control-Request-Method\`) is answered 204 when origin, method and headers are allowed.
-Any refused origin, method or header gets **403** \`{"statusCode":403,"error":"Origin not allowed"}\`
-without \`Access-Control-*\` headers, and the handler does not run. \`GET /greet/languages\` is
+A refused origin gets **403** \`{"statusCode":403,"error":"Origin not allowed"}\` without
+\`Access-Control-*\` headers, and the handler does not run; a preflight refused for its method or
+headers gets 403 \`Method not allowed by CORS policy\` or \`Request header not allowed by CORS policy\`. \`GET /greet/languages\` is
 public (\`Access-Control-Allow-Origin: *\`). Every response carries \`X-Request-Id\`, readable by
 browsers.
 
@@ -19,17 +22,24 @@ browsers.
 `.trim();
 
 /**
- * Serves Swagger UI at /docs and the OpenAPI JSON at /docs-json, generated from the DTOs.
- * @nestjs/swagger is imported here, only when the docs are enabled (see api-metadata.ts).
+ * The OpenAPI document, generated from the controllers and DTOs: what /docs-json serves and what
+ * `npm run openapi` writes to openapi.json. @nestjs/swagger is imported here, only when needed
+ * (see api-metadata.ts).
  */
-export async function setupOpenApi(app: INestApplication): Promise<void> {
+export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
   const swagger = await import('@nestjs/swagger');
   describeApi(swagger);
   const config = new swagger.DocumentBuilder()
-    .setTitle('greet-cors-api')
+    .setTitle(APP_NAME)
     .setDescription(DESCRIPTION)
-    .setVersion('0.1.0')
+    .setVersion(APP_VERSION)
     .build();
-  const document = swagger.SwaggerModule.createDocument(app, config);
+  return swagger.SwaggerModule.createDocument(app, config);
+}
+
+/** Serves Swagger UI at /docs and the OpenAPI JSON at /docs-json. */
+export async function setupOpenApi(app: INestApplication): Promise<void> {
+  const swagger = await import('@nestjs/swagger');
+  const document = await buildOpenApiDocument(app);
   swagger.SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,18 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { ClientErrorAnswer } from '../common/http/client-error';
+import { errorReasonOf } from '../common/error-envelope';
+import { type ClientErrorAnswer, wasAnsweredOnSocket } from '../common/http/client-error';
 import { requestPath } from '../common/http/request-target';
 import { traceIdOf } from '../common/http/trace-context';
 import { assignRequestId } from '../common/request-id';
+import { shorten } from '../common/shorten';
 import { ROOT_LOGGER } from './root-logger';
 
 const HEALTH_PATH = /^\/health(?:\/|$)/;
+/** Client-chosen header values are cut to this many characters in the log. */
+const HEADER_LOG_LIMIT = 200;
 
 /**
  * One JSON line per response: request id, the W3C trace id when the caller sent a valid
- * `traceparent`, method, path (no query), status, duration. Headers, cookies and bodies are never
- * logged. Health probes log at debug so they do not drown the
+ * `traceparent`, method, path (no query), status, duration, response size, origin, user agent, and
+ * for an error the `error` message it carried (every 400 would look alike without it). Cookies,
+ * credentials and bodies are never logged. Health probes log at debug so they do not drown the
  * info-level log; 5xx at error.
  *
  * Not pino-http: profiling showed its per-request child logger and serializers cost about 15% of
@@ -33,20 +38,30 @@ export class AccessLog {
     // target with no usable path was refused with a 400; it is not logged raw.
     const path = requestPath(req) ?? '?';
     res.once('close', () => {
-      const completed = res.writableFinished;
+      // A response never completed has no status the client saw: it is logged as aborted, with
+      // no status (unless an answer was written on the socket itself, like a 408).
+      const completed = res.writableFinished || wasAnsweredOnSocket(res);
       const status = res.statusCode;
-      const level = status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
+      const level =
+        completed && status >= 500 ? 'error' : HEALTH_PATH.test(path) ? 'debug' : 'info';
       if (!this.logger.isLevelEnabled(level)) return;
       const traceId = traceIdOf(req);
+      const { origin } = req.headers;
+      const userAgent = req.headers['user-agent'];
+      const bytes = Number(res.getHeader('content-length') ?? (status === 204 ? 0 : NaN));
+      const reason = completed && status >= 400 ? errorReasonOf(res) : undefined;
       this.logger[level](
         {
           reqId: id,
           ...(traceId === undefined ? {} : { traceId }),
           method: req.method,
           path,
-          status,
+          ...(completed ? { status } : { aborted: true }),
           ms: Math.round((performance.now() - start) * 10) / 10,
-          ...(completed ? {} : { aborted: true }),
+          ...(completed && Number.isFinite(bytes) ? { bytes } : {}),
+          ...(reason === undefined ? {} : { reason }),
+          ...(origin === undefined ? {} : { origin: shorten(origin, HEADER_LOG_LIMIT) }),
+          ...(userAgent === undefined ? {} : { userAgent: shorten(userAgent, HEADER_LOG_LIMIT) }),
         },
         completed ? 'request completed' : 'request aborted',
       );

@@ -3,6 +3,7 @@ import { LoggerModule, PARAMS_PROVIDER_TOKEN, Params } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppConfig, appConfig } from '../config/app.config';
 import { AccessLog } from './access-log';
+import { AppLogger } from './app-logger';
 import { createRootLogger, ROOT_LOGGER } from './root-logger';
 
 /**
@@ -30,7 +31,8 @@ import { createRootLogger, ROOT_LOGGER } from './root-logger';
       useFactory: (params: Params) => (params.pinoHttp as { logger: Logger }).logger,
     },
     AccessLog,
+    AppLogger,
   ],
-  exports: [AccessLog],
+  exports: [AccessLog, AppLogger, ROOT_LOGGER],
 })
 export class LoggingModule {}

@@ -47,7 +47,8 @@ export class MetricsServer implements OnApplicationShutdown {
     this.server = server;
     const address = server.address() as AddressInfo;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/metrics`;
-    this.logger.log(`Metrics on ${url}`);
+    // Reported in main.ts's one startup line.
+    this.logger.debug(`Metrics on ${url}`);
     return url;
   }
 

@@ -8,13 +8,21 @@ export class WarnAndErrorCollector implements LoggerService {
   debug(): void {}
   verbose(): void {}
   warn(message: unknown): void {
-    this.warnings.push(String(message));
+    this.warnings.push(textOf(message));
   }
   error(message: unknown): void {
-    this.errors.push(String(message));
+    this.errors.push(textOf(message));
   }
   reset(): void {
     this.warnings.splice(0);
     this.errors.splice(0);
   }
+}
+
+/** Structured lines (`{ msg, reqId, … }`) count by their message. */
+function textOf(message: unknown): string {
+  if (typeof message === 'object' && message !== null && 'msg' in message) {
+    return String(message.msg);
+  }
+  return String(message);
 }

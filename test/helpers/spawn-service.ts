@@ -146,7 +146,8 @@ export function freePort(): Promise<number> {
 }
 
 export interface JsonLogLine {
-  level: number;
+  /** The level as a word: `info`, `warn`, … */
+  level: string;
   msg: string;
   [key: string]: unknown;
 }

@@ -15,7 +15,11 @@ function setup(headersSent = false) {
     end: jest.fn(),
   };
   // A response whose request body was fully read: the filter leaves its connection alone.
-  const response = { req: { complete: true, headers: {} }, setHeader: jest.fn() };
+  const response = {
+    req: { complete: true, headers: {} },
+    setHeader: jest.fn(),
+    getHeader: (name: string) => (name === 'X-Request-Id' ? 'req-1' : undefined),
+  };
   const filter = new ErrorEnvelopeFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost);
   const host = {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => response.req }),
@@ -45,7 +49,10 @@ describe('ErrorEnvelopeFilter', () => {
     expect(replies).toEqual([
       { status: 500, body: { statusCode: 500, error: 'Internal server error' } },
     ]);
-    expect(log).toHaveBeenCalled();
+    // With the request id, and the error itself (pino logs its stack), never in the reply.
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ reqId: 'req-1', err: expect.any(Error) }),
+    );
     log.mockRestore();
   });
 

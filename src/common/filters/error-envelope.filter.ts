@@ -8,10 +8,11 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { ErrorEnvelope } from '../error-envelope';
+import { ErrorEnvelope, recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { nodeResponse } from '../http/node-http';
 import { answerAfterArrivedBytes } from '../http/request-body';
+import { requestIdOf } from '../request-id';
 
 /**
  * Global: turns every exception — thrown by a handler, a pipe, a guard, the router's 404 or the
@@ -28,23 +29,34 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
-    const envelope = this.toEnvelope(exception);
+    const envelope = this.toEnvelope(exception, response);
     if (httpAdapter.isHeadersSent(response)) {
-      this.logger.error('Error after the response was sent', errorStack(exception));
+      this.logger.error({
+        msg: 'Error after the response was sent',
+        reqId: requestIdOf(nodeResponse(response as object)),
+        err: errorOf(exception),
+      });
       httpAdapter.end(response);
       return;
     }
-    answerAfterArrivedBytes(nodeResponse(response as object), () => {
+    const res = nodeResponse(response as object);
+    recordErrorReason(res, envelope.error);
+    answerAfterArrivedBytes(res, () => {
       httpAdapter.reply(response, envelope, envelope.statusCode);
     });
   }
 
-  private toEnvelope(exception: unknown): ErrorEnvelope {
+  private toEnvelope(exception: unknown, response: unknown): ErrorEnvelope {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       return { statusCode, error: messageOf(exception) };
     }
-    this.logger.error(`Unhandled error: ${String(exception)}`, errorStack(exception));
+    // With the request id, so the 500 a user reports leads to this line and its stack.
+    this.logger.error({
+      msg: `Unhandled error: ${String(exception)}`,
+      reqId: requestIdOf(nodeResponse(response as object)),
+      err: errorOf(exception),
+    });
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: ErrorMessages.internal };
   }
 }
@@ -60,6 +72,7 @@ function messageOf(exception: HttpException): string {
   return STATUS_CODES[exception.getStatus()] ?? exception.message;
 }
 
-function errorStack(exception: unknown): string | undefined {
-  return exception instanceof Error ? exception.stack : undefined;
+/** pino's error serializer gives the type, message and stack of an Error. */
+function errorOf(exception: unknown): Error {
+  return exception instanceof Error ? exception : new Error(String(exception));
 }

@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorEnvelope } from '../error-envelope';
+import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
 import { API_HEADERS } from './security-headers';
@@ -72,6 +72,7 @@ export function answerClientErrors(
     if (ownRequest) {
       // Its access line (logged as aborted when the socket closes) carries this status.
       inFlight.statusCode = status;
+      recordErrorReason(inFlight, message);
       answeredOnSocket.add(inFlight);
       return;
     }

@@ -21,6 +21,11 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
   private closing = false;
   private readonly inFlight = new Set<ServerResponse>();
 
+  /** Responses not yet done: at the shutdown timeout, the requests about to be cut. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   setPreRouting(handler: PreRoutingHandler): void {
     this.preRouting = handler;
   }

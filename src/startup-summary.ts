@@ -1,0 +1,43 @@
+import { APP_NAME, APP_VERSION } from './common/app-version';
+import { AppConfig } from './config/app.config';
+import { CorsConfig } from './cors/cors.config';
+
+/**
+ * The one info line a start writes: where to look (URLs) and the configuration in effect, so an
+ * operator reading the log of a pod sees which allowlist it really runs with.
+ */
+export function startupSummary(
+  app: AppConfig,
+  cors: CorsConfig,
+  metricsUrl: string | undefined,
+): Record<string, unknown> & { msg: string } {
+  // A wildcard bind address is where to listen, not where to browse.
+  const browseHost = app.host === '0.0.0.0' || app.host === '::' ? 'localhost' : app.host;
+  const base = `http://${browseHost.includes(':') ? `[${browseHost}]` : browseHost}:${app.port}`;
+  const docs = app.docsEnabled ? `${base}/docs` : null;
+  const origins = cors.origins === '*' ? '*' : cors.origins.join(', ');
+  const { policy } = cors;
+  return {
+    msg:
+      `${APP_NAME} ${APP_VERSION} listening on ${base} (${app.host}:${app.port}), ` +
+      `NODE_ENV=${app.nodeEnv}, CORS origins: ${origins}` +
+      `${policy.credentials ? ' with credentials' : ''}; docs: ${docs ?? 'off'}; ` +
+      `metrics: ${metricsUrl ?? 'off'}`,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    nodeEnv: app.nodeEnv,
+    host: app.host,
+    port: app.port,
+    bodyLimitBytes: app.bodyLimitBytes,
+    cors: {
+      origins: cors.origins,
+      credentials: policy.credentials,
+      methods: policy.methods,
+      allowedHeaders: policy.allowedHeaders,
+      exposedHeaders: policy.exposedHeaders,
+      maxAge: policy.maxAge,
+    },
+    docs,
+    metrics: metricsUrl ?? null,
+  };
+}

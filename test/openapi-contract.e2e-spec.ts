@@ -1,0 +1,162 @@
+import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { sendRaw } from './helpers/cors-requests';
+import { startTestApp, TestApp } from './helpers/test-app';
+
+const OPENAPI_FILE = path.resolve(__dirname, '../openapi.json');
+const APP = 'https://app.example.com';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The contract front ends generate clients from: the committed openapi.json is what the code
+ * generates (run `npm run openapi` after changing an endpoint or a DTO), and real responses match
+ * it — status, headers and body schema — for the successes and every documented error.
+ */
+describe('OpenAPI contract', () => {
+  let app: TestApp;
+  let served: Json;
+  const committed = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addSchema({ components: committed.components }, 'openapi');
+  // OpenAPI 3.0 refs point into the document: #/components/schemas/X.
+  const validatorFor = (schema: Json) =>
+    ajv.compile(
+      JSON.parse(
+        JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'),
+      ) as object,
+    );
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      DOCS_ENABLED: 'true',
+      CORS_ALLOWED_ORIGINS: APP,
+      BODY_LIMIT: '1kb',
+    });
+    served = (await request(app.url).get('/docs-json').expect(200)).body as Json;
+  });
+  afterAll(() => app.close());
+
+  it('openapi.json is what the code generates (run `npm run openapi` when this fails)', () => {
+    expect(served).toEqual(committed);
+  });
+
+  const cases: Array<{
+    name: string;
+    operation: [string, string];
+    send: (app: TestApp) => Promise<{ status: number; headers: Json; body: unknown }>;
+    status: number;
+  }> = [
+    {
+      name: 'POST /greet 200',
+      operation: ['/greet', 'post'],
+      status: 200,
+      send: (a) =>
+        request(a.url).post('/greet').set('Origin', APP).send({ name: 'Ann', lang: 'ES' }),
+    },
+    {
+      name: 'POST /greet 400 (missing name)',
+      operation: ['/greet', 'post'],
+      status: 400,
+      send: (a) => request(a.url).post('/greet').send({ lang: 'es' }),
+    },
+    {
+      name: 'POST /greet 400 (name over maxLength)',
+      operation: ['/greet', 'post'],
+      status: 400,
+      send: (a) =>
+        request(a.url)
+          .post('/greet')
+          .send({ name: 'x'.repeat(101) }),
+    },
+    {
+      name: 'POST /greet 403 (origin)',
+      operation: ['/greet', 'post'],
+      status: 403,
+      send: (a) =>
+        request(a.url).post('/greet').set('Origin', 'https://evil.example').send({ name: 'A' }),
+    },
+    {
+      name: 'POST /greet 413',
+      operation: ['/greet', 'post'],
+      status: 413,
+      send: (a) =>
+        request(a.url)
+          .post('/greet')
+          .send({ name: 'x'.repeat(2000) }),
+    },
+    {
+      name: 'POST /greet 415',
+      operation: ['/greet', 'post'],
+      status: 415,
+      send: (a) => request(a.url).post('/greet').set('Content-Type', 'text/plain').send('name=A'),
+    },
+    {
+      name: 'GET /greet 405',
+      operation: ['/greet', 'post'],
+      status: 405,
+      send: (a) => request(a.url).get('/greet'),
+    },
+    {
+      name: 'GET /nope 404',
+      operation: ['/greet/languages', 'get'],
+      status: 404,
+      send: (a) => request(a.url).get('/nope'),
+    },
+    {
+      name: 'GET /greet/languages 200',
+      operation: ['/greet/languages', 'get'],
+      status: 200,
+      send: (a) => request(a.url).get('/greet/languages').set('Origin', 'https://anyone.example'),
+    },
+    {
+      name: 'GET /health/live 200',
+      operation: ['/health/live', 'get'],
+      status: 200,
+      send: (a) => request(a.url).get('/health/live'),
+    },
+    {
+      name: 'bad request target 400',
+      operation: ['/greet', 'post'],
+      status: 400,
+      send: async (a) => {
+        const res = await sendRaw(a.url, { method: 'GET', path: '*' });
+        return { status: res.status, headers: res.headers, body: JSON.parse(res.body) as unknown };
+      },
+    },
+  ];
+
+  it.each(cases)('$name matches the documented response', async ({ operation, send, status }) => {
+    const res = await send(app);
+    expect(res.status).toBe(status);
+    const [route, method] = operation;
+    const documented = served.paths[route][method].responses[String(status)] as Json | undefined;
+    expect(documented).toBeDefined();
+    // Every response carries X-Request-Id, as documented.
+    expect(Object.keys(documented?.headers ?? {})).toContain('X-Request-Id');
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    const schema = documented?.content?.['application/json']?.schema as Json | undefined;
+    if (schema === undefined) return;
+    const validate = validatorFor(schema);
+    const valid = validate(res.body);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    if (status >= 400) expect(res.body).toMatchObject({ statusCode: status });
+  });
+
+  it('documents lang as case-insensitive, name with its bounds, X-Request-Id as a request header', () => {
+    const { properties } = served.components.schemas.GreetRequestDto as Json;
+    const lang = new RegExp(properties.lang.pattern as string);
+    for (const value of ['es', 'ES', 'Es', 'fr']) expect(lang.test(value)).toBe(true);
+    for (const value of ['xx', 'esp', '']) expect(lang.test(value)).toBe(false);
+    expect(properties.name).toMatchObject({ minLength: 1, maxLength: 100 });
+    const statusCode = (served.components.schemas.ErrorEnvelopeDto as Json).properties.statusCode;
+    expect(statusCode.type).toBe('integer');
+    const parameters = served.paths['/greet'].post.parameters as Json[];
+    expect(parameters).toContainEqual(
+      expect.objectContaining({ name: 'X-Request-Id', in: 'header', required: false }),
+    );
+  });
+});
