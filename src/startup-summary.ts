@@ -11,9 +11,11 @@ export function startupSummary(
   cors: CorsConfig,
   metricsUrl: string | undefined,
 ): Record<string, unknown> & { msg: string } {
-  // A wildcard bind address is where to listen, not where to browse.
-  const browseHost = app.host === '0.0.0.0' || app.host === '::' ? 'localhost' : app.host;
-  const base = `http://${browseHost.includes(':') ? `[${browseHost}]` : browseHost}:${app.port}`;
+  const base = `http://${browseHost(app.host)}:${app.port}`;
+  const metrics =
+    metricsUrl === undefined
+      ? null
+      : metricsUrl.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://localhost');
   const docs = app.docsEnabled ? `${base}/docs` : null;
   const origins = cors.origins === '*' ? '*' : cors.origins.join(', ');
   const { policy } = cors;
@@ -22,7 +24,7 @@ export function startupSummary(
       `${APP_NAME} ${APP_VERSION} listening on ${base} (${app.host}:${app.port}), ` +
       `NODE_ENV=${app.nodeEnv}, CORS origins: ${origins}` +
       `${policy.credentials ? ' with credentials' : ''}; docs: ${docs ?? 'off'}; ` +
-      `metrics: ${metricsUrl ?? 'off'}`,
+      `metrics: ${metrics ?? 'off'}`,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     nodeEnv: app.nodeEnv,
@@ -38,6 +40,12 @@ export function startupSummary(
       maxAge: policy.maxAge,
     },
     docs,
-    metrics: metricsUrl ?? null,
+    metrics,
   };
+}
+
+/** A wildcard bind address is where to listen, not where to browse. */
+function browseHost(host: string): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
 }

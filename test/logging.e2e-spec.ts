@@ -158,6 +158,25 @@ describe('logs (spawned dist/main.js)', () => {
     });
   });
 
+  it('never logs a query, and cuts a long path: a 404 for /x?token=… neither', async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    const res = await request(service.url).get('/nope?token=query-secret&x=1').expect(404);
+    // The client's message has the path alone too.
+    expect(res.body).toEqual({ statusCode: 404, error: 'Cannot GET /nope' });
+    const long = `/${'a'.repeat(12_000)}`;
+    await request(service.url).get(long).expect(404);
+    await sleep(200);
+    const output = service.stdout();
+    expect(output).not.toContain('query-secret');
+    const lines = output.split('\n').filter((line) => line.includes('request completed'));
+    for (const line of lines) expect(line.length).toBeLessThan(1500);
+    const access = jsonLogLines(output).filter((l) => l.msg === 'request completed');
+    expect(access.map((l) => l.reason)).toEqual([
+      'Cannot GET /nope',
+      expect.stringMatching(/^Cannot GET \/a+…$/),
+    ]);
+  });
+
   it('a client that disconnects mid-body is logged as aborted, with no status', async () => {
     service = await startService({ ...PROD, LOG_LEVEL: 'info' });
     const { port } = new URL(service.url);

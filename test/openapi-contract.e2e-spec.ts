@@ -118,6 +118,56 @@ describe('OpenAPI contract', () => {
       send: (a) => request(a.url).get('/health/live'),
     },
     {
+      name: 'OPTIONS /greet 403 (preflight for a method)',
+      operation: ['/greet', 'post'],
+      status: 403,
+      send: (a) =>
+        request(a.url)
+          .options('/greet')
+          .set('Origin', APP)
+          .set('Access-Control-Request-Method', 'DELETE'),
+    },
+    {
+      name: 'OPTIONS /greet 403 (preflight for a header)',
+      operation: ['/greet', 'post'],
+      status: 403,
+      send: (a) =>
+        request(a.url)
+          .options('/greet')
+          .set('Origin', APP)
+          .set('Access-Control-Request-Method', 'POST')
+          .set('Access-Control-Request-Headers', 'x-secret'),
+    },
+    {
+      name: 'GET /greet/languages 413 (a body on any route)',
+      operation: ['/greet/languages', 'get'],
+      status: 413,
+      send: (a) =>
+        request(a.url)
+          .get('/greet/languages')
+          .set('Content-Type', 'application/json')
+          .send({ x: 'y'.repeat(2000) }),
+    },
+    {
+      name: 'headers over 16 KB 431',
+      operation: ['/greet', 'post'],
+      status: 431,
+      send: async (a) => {
+        const res = await sendRaw(a.url, {
+          method: 'GET',
+          path: '/greet',
+          headers: [['X-Big', 'x'.repeat(20_000)]],
+        });
+        return { status: res.status, headers: res.headers, body: JSON.parse(res.body) as unknown };
+      },
+    },
+    {
+      name: 'GET /health/ready 200',
+      operation: ['/health/ready', 'get'],
+      status: 200,
+      send: (a) => request(a.url).get('/health/ready'),
+    },
+    {
       name: 'bad request target 400',
       operation: ['/greet', 'post'],
       status: 400,
@@ -144,6 +194,10 @@ describe('OpenAPI contract', () => {
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
     if (status >= 400) expect(res.body).toMatchObject({ statusCode: status });
+    // Every documented header is sent (the 405's Allow included).
+    for (const name of Object.keys(documented?.headers ?? {})) {
+      expect(res.headers[name.toLowerCase()]).toEqual(expect.any(String));
+    }
   });
 
   it('documents lang as case-insensitive, name with its bounds, X-Request-Id as a request header', () => {

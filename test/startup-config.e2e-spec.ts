@@ -135,6 +135,24 @@ describe('env files', () => {
     );
   });
 
+  it("production: the platform's own variables (service links, PORT0) never stop a start", async () => {
+    const service = await startService(
+      {
+        NODE_ENV: 'production',
+        CORS_ALLOWED_ORIGINS: 'https://app.example.com',
+        METRICS_SERVER_SERVICE_HOST: '10.0.0.1',
+        METRICS_SERVER_SERVICE_PORT: '443',
+        METRICS_SERVER_PORT: 'tcp://10.0.0.1:443',
+        METRICS_SERVER_PORT_443_TCP_ADDR: '10.0.0.1',
+        CORS_PROXY_SERVICE_PORT_HTTP: '80',
+        PORT0: '31000',
+        PORTS: '31000,31001',
+      },
+      { cwd: dir },
+    );
+    service.kill();
+  });
+
   it('outside production: a misspelt variable is a warning, and the service starts', async () => {
     writeFileSync(path.join(dir, '.env'), `${TYPOS}\n`);
     const service = await startService({ NODE_ENV: 'test', LOG_LEVEL: 'info' }, { cwd: dir });

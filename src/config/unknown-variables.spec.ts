@@ -5,6 +5,13 @@ const KNOWN = knownEnvVariables();
 const find = (...names: string[]) =>
   findUnknownVariables(Object.fromEntries(names.map((name) => [name, 'x'])), KNOWN);
 
+it('leaves a Kubernetes service link <SVC>_PORT=tcp://… alone, but not a stray CORS_…_PORT', () => {
+  expect(findUnknownVariables({ METRICS_SERVER_PORT: 'tcp://10.0.0.1:443' }, KNOWN)).toEqual([]);
+  expect(findUnknownVariables({ METRICS_SERVER_PORT: '9100' }, KNOWN)).toEqual([
+    { name: 'METRICS_SERVER_PORT' },
+  ]);
+});
+
 describe('findUnknownVariables', () => {
   it.each([
     ['CORS_ALLOW_CREDENTIAL', 'CORS_ALLOW_CREDENTIALS'],
@@ -15,7 +22,10 @@ describe('findUnknownVariables', () => {
     ['LOGLEVEL', 'LOG_LEVEL'],
     ['BODYLIMIT', 'BODY_LIMIT'],
     ['log_level', 'LOG_LEVEL'],
-    ['PORTS', 'PORT'],
+    ['port', 'PORT'],
+    ['CORS_ORIGIN', 'CORS_ALLOWED_ORIGINS'],
+    ['CORS_METHODS', 'CORS_ALLOWED_METHODS'],
+    ['CORS_CREDENTIALS', 'CORS_ALLOW_CREDENTIALS'],
     ['METRIC_PORT', 'METRICS_PORT'],
     ['SHUTDOWN_TIMEOUT', 'SHUTDOWN_TIMEOUT_MS'],
     ['NODEENV', 'NODE_ENV'],
@@ -51,6 +61,20 @@ describe('findUnknownVariables', () => {
         'KUBERNETES_SERVICE_HOST',
         'GREET_CORS_API_PORT',
         'GREET_CORS_API_SERVICE_PORT',
+        // Kubernetes service links of other teams' Services, whatever their names.
+        'METRICS_SERVER_SERVICE_HOST',
+        'METRICS_SERVER_SERVICE_PORT',
+        'METRICS_SERVER_SERVICE_PORT_HTTPS',
+        'CORS_PROXY_PORT_443_TCP',
+        'CORS_PROXY_PORT_443_TCP_ADDR',
+        'CORS_PROXY_PORT_443_TCP_PROTO',
+        'BODY_SHOP_PORT_80_UDP_PORT',
+        // Marathon / DC/OS
+        'PORT0',
+        'PORTS',
+        'PORT_HTTP',
+        'HOSTS',
+        'POST',
         'npm_config_loglevel',
         'npm_lifecycle_event',
         'TZ',
@@ -65,7 +89,7 @@ describe('findUnknownVariables', () => {
       'CORS_MAXAGE is not a variable this service reads; did you mean CORS_MAX_AGE?',
     );
     expect(describeUnknown({ name: 'CORS_ENABLED' })).toBe(
-      'CORS_ENABLED is not a variable this service reads (see .env.example)',
+      "CORS_ENABLED is not a variable this service reads (the README's configuration table lists them)",
     );
   });
 });

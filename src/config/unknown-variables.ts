@@ -3,6 +3,21 @@ import { RawEnv } from './env-reader';
 /** Prefixes only this service's variables use: any other name under them is a mistake. */
 const OUR_PREFIXES = ['CORS_', 'METRICS_', 'BODY_'];
 
+/**
+ * Variables platforms set for us, whatever their names: Kubernetes service links
+ * (`<SVC>_SERVICE_HOST`, `<SVC>_SERVICE_PORT_<NAME>`, `<SVC>_PORT=tcp://…`,
+ * `<SVC>_PORT_<n>_TCP_ADDR`, …) for every Service in the namespace — a Service another team calls
+ * `metrics-server` must not stop this pod — and Marathon's `PORT0`, `PORTS`, `PORT_<NAME>`.
+ */
+function isPlatformVariable(name: string, value: string | undefined): boolean {
+  return (
+    /_SERVICE_(HOST|PORT)(_[A-Z0-9_]+)?$/.test(name) ||
+    /_PORT_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?$/.test(name) ||
+    (/_PORT$/.test(name) && /^(tcp|udp|sctp):\/\//.test(value ?? '')) ||
+    /^PORT(S|\d+|_[A-Z0-9_]+)$/.test(name)
+  );
+}
+
 export interface UnknownVariable {
   readonly name: string;
   /** The known variable it most likely meant, if one is close. */
@@ -19,11 +34,13 @@ export function findUnknownVariables(env: RawEnv, known: readonly string[]): Unk
   const knownSet = new Set(known);
   const found: UnknownVariable[] = [];
   for (const name of Object.keys(env).sort()) {
-    if (knownSet.has(name)) continue;
-    const suggestion = closestKnown(name, known);
+    if (knownSet.has(name) || isPlatformVariable(name, env[name])) continue;
     const upper = name.toUpperCase();
-    if (suggestion !== undefined || OUR_PREFIXES.some((prefix) => upper.startsWith(prefix))) {
-      found.push(suggestion === undefined ? { name } : { name, suggestion });
+    const prefix = OUR_PREFIXES.find((candidate) => upper.startsWith(candidate));
+    const suggestion =
+      closestKnown(name, known) ?? (prefix && sameWordUnderPrefix(upper, prefix, known));
+    if (suggestion || prefix !== undefined) {
+      found.push(suggestion ? { name, suggestion } : { name });
     }
   }
   return found;
@@ -32,8 +49,24 @@ export function findUnknownVariables(env: RawEnv, known: readonly string[]): Unk
 /** The message for one unknown variable, naming it and what it probably meant. */
 export function describeUnknown({ name, suggestion }: UnknownVariable): string {
   return suggestion === undefined
-    ? `${name} is not a variable this service reads (see .env.example)`
+    ? `${name} is not a variable this service reads (the README's configuration table lists them)`
     : `${name} is not a variable this service reads; did you mean ${suggestion}?`;
+}
+
+/**
+ * Names other libraries use under our prefixes (`CORS_ORIGIN`, `CORS_METHODS`): the shortest known
+ * name with the same prefix that contains the rest, singular or plural.
+ */
+function sameWordUnderPrefix(
+  upper: string,
+  prefix: string,
+  known: readonly string[],
+): string | undefined {
+  const rest = squash(upper.slice(prefix.length)).replace(/S$/, '');
+  if (rest.length < 4) return undefined;
+  const matches = known.filter((name) => name.startsWith(prefix) && squash(name).includes(rest));
+  // The closest: CORS_ORIGIN means CORS_ALLOWED_ORIGINS, not CORS_ALLOW_INSECURE_ORIGINS.
+  return matches.sort((a, b) => a.length - b.length)[0];
 }
 
 function closestKnown(name: string, known: readonly string[]): string | undefined {
@@ -44,7 +77,10 @@ function closestKnown(name: string, known: readonly string[]): string | undefine
     // Same letters, or the unit suffix forgotten (SHUTDOWN_TIMEOUT for SHUTDOWN_TIMEOUT_MS).
     if (squash(candidate) === squashed || candidate === `${upper}_MS`) return candidate;
     // The first word must be (nearly) the same: CORS_ENABLED is not a misspelt DOCS_ENABLED.
-    if (editDistance(firstWord(upper), firstWord(candidate), 1) > 1) continue;
+    // Short names (HOST, PORT) only match as typed, so HOSTS, POST or PORT0 are left alone.
+    if (candidate.length < 6 || editDistance(firstWord(upper), firstWord(candidate), 1) > 1) {
+      continue;
+    }
     const allowed = Math.min(candidate.length, upper.length) >= 8 ? 2 : 1;
     const distance = editDistance(upper, candidate, allowed);
     if (distance <= allowed && (best === undefined || distance < best.distance)) {

@@ -89,8 +89,13 @@ export function describeApi(swagger: typeof Swagger): void {
       schema: { type: 'string' },
     },
   };
-  const error = (status: number, description: string) =>
-    swagger.ApiResponse({ status, type: ErrorEnvelopeDto, description, headers });
+  const error = (status: number, description: string, extra: Record<string, object> = {}) =>
+    swagger.ApiResponse({
+      status,
+      type: ErrorEnvelopeDto,
+      description,
+      headers: { ...headers, ...extra },
+    });
   const ok = (options: { type?: Target; description?: string }) =>
     swagger.ApiResponse({ status: 200, description: 'OK', ...options, headers });
   // What any request can get, whatever the operation.
@@ -111,7 +116,9 @@ export function describeApi(swagger: typeof Swagger): void {
     error(
       405,
       `"${ErrorMessages.methodNotAllowed}": the path exists with other methods, listed in Allow`,
+      { Allow: { description: 'The methods the path serves', schema: { type: 'string' } } },
     ),
+    error(413, `"${ErrorMessages.payloadTooLarge}": a body over BODY_LIMIT, on any route`),
     error(408, `"${ErrorMessages.requestTimeout}": headers or body too slow`),
     error(431, `"${ErrorMessages.headersTooLarge}"`),
     error(500, `"${ErrorMessages.internal}"`),
@@ -125,7 +132,6 @@ export function describeApi(swagger: typeof Swagger): void {
     ok({ type: GreetResponseDto }),
     ...everyOperation,
     error(400, 'Missing, malformed or invalid body (the message says which)'),
-    error(413, `"${ErrorMessages.payloadTooLarge}": body over BODY_LIMIT`),
     error(415, `"${ErrorMessages.unsupportedMediaType}" (or an unsupported charset or encoding)`),
   );
   decorateMethod(
@@ -136,11 +142,22 @@ export function describeApi(swagger: typeof Swagger): void {
     ...everyOperation,
   );
   decorateClass(HealthController, swagger.ApiTags('health'));
+  // Terminus's report: `status` plus per-indicator objects.
+  const healthSchema = {
+    type: 'object',
+    required: ['status'],
+    properties: {
+      status: { type: 'string', example: 'ok' },
+      info: { type: 'object', additionalProperties: true },
+      error: { type: 'object', additionalProperties: true },
+      details: { type: 'object', additionalProperties: true },
+    },
+  };
   decorateMethod(
     HealthController,
     'live',
     swagger.ApiOperation({ summary: 'Liveness: the process is up and serving HTTP' }),
-    ok({ description: 'Alive: `{"status":"ok", ...}`' }),
+    swagger.ApiResponse({ status: 200, description: 'Alive', schema: healthSchema, headers }),
     ...everyOperation,
   );
   for (const method of ['ready', 'check'] as const) {
@@ -151,7 +168,7 @@ export function describeApi(swagger: typeof Swagger): void {
         summary:
           method === 'ready' ? 'Readiness: 503 once shutdown starts' : 'Alias of /health/ready',
       }),
-      ok({ description: 'Ready: `{"status":"ok", ...}`' }),
+      swagger.ApiResponse({ status: 200, description: 'Ready', schema: healthSchema, headers }),
       ...everyOperation,
       error(503, 'Shutting down'),
     );

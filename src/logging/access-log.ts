@@ -10,8 +10,11 @@ import { shorten } from '../common/shorten';
 import { ROOT_LOGGER } from './root-logger';
 
 const HEALTH_PATH = /^\/health(?:\/|$)/;
-/** Client-chosen header values are cut to this many characters in the log. */
-const HEADER_LOG_LIMIT = 200;
+/**
+ * Client-chosen values (path, origin, user agent, an error message quoting them) are cut to this
+ * many characters: a line stays well under the 16 KB at which Docker's log driver splits it.
+ */
+const LOG_VALUE_LIMIT = 200;
 
 /**
  * One JSON line per response: request id, the W3C trace id when the caller sent a valid
@@ -36,7 +39,7 @@ export class AccessLog {
     const start = performance.now();
     // Read now: middleware mounted at a path (Swagger UI's) rewrites `req.url` before the end. A
     // target with no usable path was refused with a 400; it is not logged raw.
-    const path = requestPath(req) ?? '?';
+    const path = shorten(requestPath(req) ?? '?', LOG_VALUE_LIMIT);
     res.once('close', () => {
       // A response never completed has no status the client saw: it is logged as aborted, with
       // no status (unless an answer was written on the socket itself, like a 408).
@@ -59,9 +62,9 @@ export class AccessLog {
           ...(completed ? { status } : { aborted: true }),
           ms: Math.round((performance.now() - start) * 10) / 10,
           ...(completed && Number.isFinite(bytes) ? { bytes } : {}),
-          ...(reason === undefined ? {} : { reason }),
-          ...(origin === undefined ? {} : { origin: shorten(origin, HEADER_LOG_LIMIT) }),
-          ...(userAgent === undefined ? {} : { userAgent: shorten(userAgent, HEADER_LOG_LIMIT) }),
+          ...(reason === undefined ? {} : { reason: shorten(reason, LOG_VALUE_LIMIT) }),
+          ...(origin === undefined ? {} : { origin: shorten(origin, LOG_VALUE_LIMIT) }),
+          ...(userAgent === undefined ? {} : { userAgent: shorten(userAgent, LOG_VALUE_LIMIT) }),
         },
         completed ? 'request completed' : 'request aborted',
       );

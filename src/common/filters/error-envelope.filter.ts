@@ -5,13 +5,16 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { STATUS_CODES } from 'node:http';
-import { ErrorEnvelope, recordErrorReason } from '../error-envelope';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { nodeResponse } from '../http/node-http';
 import { answerAfterArrivedBytes } from '../http/request-body';
+import { requestPath } from '../http/request-target';
+import { shorten } from '../shorten';
 import { requestIdOf } from '../request-id';
 
 /**
@@ -40,13 +43,18 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       return;
     }
     const res = nodeResponse(response as object);
+    if (isRouterNotFound(exception, res)) {
+      // The router's `Cannot GET /x?token=…` quotes the raw target, query included: the client
+      // gets the path alone, shortened (and so does the log).
+      envelope.error = `Cannot ${res.req.method ?? 'GET'} ${shorten(requestPath(res.req) ?? '/', 200)}`;
+    }
     recordErrorReason(res, envelope.error);
     answerAfterArrivedBytes(res, () => {
       httpAdapter.reply(response, envelope, envelope.statusCode);
     });
   }
 
-  private toEnvelope(exception: unknown, response: unknown): ErrorEnvelope {
+  private toEnvelope(exception: unknown, response: unknown): { statusCode: number; error: string } {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       return { statusCode, error: messageOf(exception) };
@@ -70,6 +78,15 @@ function messageOf(exception: HttpException): string {
   if (Array.isArray(message) && typeof message[0] === 'string') return message[0];
   // e.g. terminus's health report: its details are for the health endpoint, not the envelope.
   return STATUS_CODES[exception.getStatus()] ?? exception.message;
+}
+
+/** Nest's router answers an unknown route with `NotFoundException("Cannot <METHOD> <url>")`. */
+function isRouterNotFound(exception: unknown, res: ServerResponse): boolean {
+  return (
+    exception instanceof NotFoundException &&
+    res.req !== undefined &&
+    exception.message.startsWith(`Cannot ${res.req.method} `)
+  );
 }
 
 /** pino's error serializer gives the type, message and stack of an Error. */

@@ -3,6 +3,7 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
+import { requestIdOf } from '../request-id';
 import { closeIfBodyWillNotBeRead } from './request-body';
 
 /** Returns true when it has answered the request itself. */
@@ -85,10 +86,8 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
    */
   private track(req: IncomingMessage, res: ServerResponse): void {
     closeIfBodyWillNotBeRead(req, res);
-    if (this.closing) {
-      res.setHeader('Connection', 'close');
-      return;
-    }
+    // Tracked even while closing: a late request counts among those a shutdown timeout cuts.
+    if (this.closing) res.setHeader('Connection', 'close');
     this.inFlight.add(res);
     res.once('close', () => this.inFlight.delete(res));
   }
@@ -98,8 +97,11 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
       return this.preRouting(req, res);
     } catch (error) {
       // A throw here would escape the server's request listener and crash the process.
-      const stack = error instanceof Error ? error.stack : undefined;
-      this.preRoutingLogger.error(`Pre-routing failed: ${String(error)}`, stack);
+      this.preRoutingLogger.error({
+        msg: `Pre-routing failed: ${String(error)}`,
+        reqId: requestIdOf(res),
+        err: error instanceof Error ? error : new Error(String(error)),
+      });
       if (res.headersSent) res.destroy();
       else writeErrorEnvelope(res, 500, ErrorMessages.internal);
       return true;
