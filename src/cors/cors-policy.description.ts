@@ -1,3 +1,4 @@
+import { ENV_LABELS } from './cors.config';
 import { CorsPolicyOptions, CorsRoutePolicy } from './cors-policy.options';
 
 export const POLICY_SETTINGS = [
@@ -9,16 +10,6 @@ export const POLICY_SETTINGS = [
   'maxAge',
 ] as const;
 export type PolicySettingName = (typeof POLICY_SETTINGS)[number];
-
-/** The variable behind each setting of the environment's policy. */
-export const ENV_VARIABLES: Readonly<Record<PolicySettingName, string>> = {
-  origins: 'CORS_ALLOWED_ORIGINS',
-  credentials: 'CORS_ALLOW_CREDENTIALS',
-  methods: 'CORS_ALLOWED_METHODS',
-  allowedHeaders: 'CORS_ALLOWED_HEADERS',
-  exposedHeaders: 'CORS_EXPOSED_HEADERS',
-  maxAge: 'CORS_MAX_AGE',
-};
 
 export interface PolicySetting {
   /** As the policy applies it (header names lowercased, `X-Request-Id` always exposed). */
@@ -50,8 +41,8 @@ export function describeEnvPolicy(
 ): PolicyDescription {
   const source = (name: PolicySettingName) =>
     sources[name] === 'env'
-      ? `env: ${ENV_VARIABLES[name]}`
-      : `default (${ENV_VARIABLES[name]} unset or blank)`;
+      ? `env: ${ENV_LABELS[name]}`
+      : `default (${ENV_LABELS[name]} unset or blank)`;
   return {
     name: 'environment',
     settings: settingsOf(options, origins, source),

@@ -12,7 +12,8 @@ export const CORS_ENV_DEFAULTS = {
   maxAge: 60,
 } as const;
 
-const ENV_LABELS: SettingLabels = {
+/** The variable behind each setting of the environment's policy. */
+export const ENV_LABELS: SettingLabels = {
   origins: 'CORS_ALLOWED_ORIGINS',
   credentials: 'CORS_ALLOW_CREDENTIALS',
   methods: 'CORS_ALLOWED_METHODS',

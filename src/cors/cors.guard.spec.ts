@@ -24,6 +24,16 @@ class PlainController {
   create(): void {}
 }
 
+/** A static and a parametrised route under one path. */
+@Controller('items')
+class ItemsController {
+  @Get('special')
+  special(): void {}
+
+  @Delete(':id')
+  remove(): void {}
+}
+
 function buildTable(controllers: Array<new () => object>, env: Record<string, string> = {}) {
   const config: CorsConfig = parseEnv(env, (reader) => readCorsEnv(reader, 'test'));
   const discovery = {
@@ -142,14 +152,6 @@ describe('CorsRouteTable', () => {
   const origin = (o: string) => ({ origins: [o] });
 
   it('gives the Allow header of a known path asked with another method, static and dynamic routes together', () => {
-    @Controller('items')
-    class ItemsController {
-      @Get('special')
-      special(): void {}
-
-      @Delete(':id')
-      remove(): void {}
-    }
     const items = buildTable([ItemsController, PlainController]);
     expect(items.allowHeaderFor('POST', '/plain')).toBeUndefined();
     expect(items.allowHeaderFor('GET', '/plain')).toBe('POST');
@@ -162,14 +164,6 @@ describe('CorsRouteTable', () => {
   });
 
   it('names the declared route of a path for any method, and nothing for unknown paths', () => {
-    @Controller('items')
-    class ItemsController {
-      @Get('special')
-      special(): void {}
-
-      @Delete(':id')
-      remove(): void {}
-    }
     const items = buildTable([ItemsController, PlainController]);
     expect(items.templateFor('/plain')).toBe('/plain');
     expect(items.templateFor('/PLAIN/')).toBe('/plain');
