@@ -9,6 +9,7 @@ export type TargetName =
   | 'service'
   | 'service-no-metrics'
   | 'nest-enable-cors'
+  | 'nest-fastify-cors'
   | 'express-cors'
   | 'fastify-cors'
   | 'node-http';
@@ -56,6 +57,13 @@ export const TARGETS: readonly Target[] = [
     name: 'nest-enable-cors',
     description: 'NestJS 12, app.enableCors + DTO/ValidationPipe (reference, 1.00×)',
     entry: join(SERVERS_DIR, 'nest-enable-cors', 'main.js'),
+    env: {},
+    disallowed: 'no-allow-origin',
+  },
+  {
+    name: 'nest-fastify-cors',
+    description: 'NestJS 12 on @nestjs/platform-fastify, enableCors + DTO/ValidationPipe',
+    entry: join(SERVERS_DIR, 'nest-fastify-cors', 'main.js'),
     env: {},
     disallowed: 'no-allow-origin',
   },
