@@ -53,7 +53,7 @@ function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number
         msg: `Shutdown timeout after ${timeoutMs} ms: cutting ${cut} request(s) still in flight`,
         cut,
       });
-      app.getHttpServer().closeAllConnections();
+      adapter.cutInFlight();
     }, timeoutMs);
     app.close().then(
       () => {
@@ -87,8 +87,11 @@ function exitAfterFlush(app: NestExpressApplication, code: number, lastLine: () 
       setTimeout(exitWhenDone, 5);
       return;
     }
-    lastLine();
-    root.flush(() => process.exit(code));
+    // One more turn for 'close' listeners still queued behind the last one, then the last line.
+    setImmediate(() => {
+      lastLine();
+      root.flush(() => process.exit(code));
+    });
   };
   exitWhenDone();
 }

@@ -191,6 +191,7 @@ describe('logs (spawned dist/main.js)', () => {
     const line = jsonLogLines(service.stdout()).find((l) => l.reqId === 'gone-1');
     expect(line).toMatchObject({ msg: 'request aborted', aborted: true, method: 'POST' });
     expect(line).not.toHaveProperty('status');
+    expect(line).not.toHaveProperty('cut');
   });
 
   it('logs a CORS refusal with its reason, and health probes only at debug', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { sendRaw } from './helpers/cors-requests';
+import { stalledRequest } from './helpers/raw-http';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const OPENAPI_FILE = path.resolve(__dirname, '../openapi.json');
@@ -197,6 +198,25 @@ describe('OpenAPI contract', () => {
     // Every documented header is sent (the 405's Allow included).
     for (const name of Object.keys(documented?.headers ?? {})) {
       expect(res.headers[name.toLowerCase()]).toEqual(expect.any(String));
+    }
+  });
+
+  it('a body that times out gets the documented 408', async () => {
+    const slow = await startTestApp({ REQUEST_TIMEOUT_MS: '1000' });
+    try {
+      const { response } = await stalledRequest(
+        slow.url,
+        'POST /greet HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{"na',
+      );
+      expect(response.status).toBe(408);
+      const documented = served.paths['/greet'].post.responses['408'] as Json;
+      const validate = validatorFor(documented.content['application/json'].schema as Json);
+      const body = JSON.parse(response.body) as unknown;
+      expect(validate(body)).toBe(true);
+      expect(body).toEqual({ statusCode: 408, error: 'Request timeout' });
+      expect(response.headers['x-request-id']).toEqual(expect.any(String));
+    } finally {
+      await slow.close();
     }
   });
 

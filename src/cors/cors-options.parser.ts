@@ -1,3 +1,4 @@
+import { METHODS } from 'node:http';
 import { REQUEST_ID_HEADER } from '../common/request-id';
 import { CorsPolicyOptions } from './cors-policy.options';
 import {
@@ -88,6 +89,11 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
   for (const method of raw.methods) {
     if (TOKEN.test(method) && method !== method.toUpperCase()) {
       problems.push(`${labels.methods}: "${method}" must be uppercase ("${method.toUpperCase()}")`);
+    } else if (TOKEN.test(method) && !METHODS.includes(method)) {
+      // A preflight would allow it, then Node's parser would refuse the request itself with a 400.
+      problems.push(
+        `${labels.methods}: "${method}" is not a method Node's HTTP server accepts (e.g. GET, POST, PUT, PATCH, DELETE)`,
+      );
     }
   }
   problems.push(...tokenProblems(labels.allowedHeaders, raw.allowedHeaders, 'header name'));

@@ -106,6 +106,10 @@ describe('readCorsEnv', () => {
     [{ CORS_MAX_AGE: 'soon' }, 'CORS_MAX_AGE must be an integer 0-86400, got "soon"'],
     [{ CORS_MAX_AGE: '86401' }, 'CORS_MAX_AGE must be an integer 0-86400, got "86401"'],
     [{ CORS_ALLOWED_METHODS: 'get' }, 'CORS_ALLOWED_METHODS: "get" must be uppercase ("GET")'],
+    [
+      { CORS_ALLOWED_METHODS: 'GET,FOO' },
+      'CORS_ALLOWED_METHODS: "FOO" is not a method Node\'s HTTP server accepts (e.g. GET, POST, PUT, PATCH, DELETE)',
+    ],
     [{ CORS_ALLOWED_METHODS: 'GET,PO ST' }, 'CORS_ALLOWED_METHODS: "PO ST" is not a valid method'],
     [{ CORS_ALLOWED_METHODS: '*' }, 'CORS_ALLOWED_METHODS: "*" is not supported'],
     [{ CORS_ALLOWED_METHODS: ' , ' }, 'CORS_ALLOWED_METHODS: must list at least one method'],

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errorReasonOf } from '../common/error-envelope';
 import { type ClientErrorAnswer, wasAnsweredOnSocket } from '../common/http/client-error';
+import { wasCutAtShutdown } from '../common/http/pre-routing.adapter';
 import { requestPath } from '../common/http/request-target';
 import { traceIdOf } from '../common/http/trace-context';
 import { assignRequestId } from '../common/request-id';
@@ -60,6 +61,7 @@ export class AccessLog {
           method: req.method,
           path,
           ...(completed ? { status } : { aborted: true }),
+          ...(!completed && wasCutAtShutdown(res) ? { cut: true } : {}),
           ms: Math.round((performance.now() - start) * 10) / 10,
           ...(completed && Number.isFinite(bytes) ? { bytes } : {}),
           ...(reason === undefined ? {} : { reason: shorten(reason, LOG_VALUE_LIMIT) }),

@@ -6,6 +6,13 @@ import { ErrorMessages } from '../error-messages';
 import { requestIdOf } from '../request-id';
 import { closeIfBodyWillNotBeRead } from './request-body';
 
+/** Responses whose connections the shutdown timeout cut (their access lines say so). */
+const cutAtShutdown = new WeakSet<ServerResponse>();
+
+export function wasCutAtShutdown(res: ServerResponse): boolean {
+  return cutAtShutdown.has(res);
+}
+
 /** Returns true when it has answered the request itself. */
 export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -24,6 +31,13 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
 
   /** Responses not yet done: at the shutdown timeout, the requests about to be cut. */
   get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** The shutdown timeout: marks the requests still in flight, closes every connection. */
+  cutInFlight(): number {
+    for (const res of this.inFlight) cutAtShutdown.add(res);
+    (this.getHttpServer() as http.Server).closeAllConnections();
     return this.inFlight.size;
   }
 
