@@ -1,7 +1,7 @@
 // NestJS 12 ships ESM only. Node 24 loads it from compiled CommonJS through require(esm), but jest's
 // module system does not, so @swc/jest transforms those packages (and their ESM-only dependencies)
 // to CommonJS along with our own TypeScript.
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', 'uint8array-extras', '@tokenizer', 'load-esm'];
+const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'peek-readable', 'uint8array-extras', '@tokenizer', 'load-esm', '@fastify', 'content-disposition'];
 
 const swc = [
   '@swc/jest',
@@ -22,12 +22,24 @@ const common = {
   testEnvironment: 'node',
 };
 
+// The e2e and browser suites run once per HTTP platform: the same specs, HTTP_PLATFORM set by a
+// setup file (the apps they start, in-process or spawned, read it).
+const onFastify = { setupFiles: ['<rootDir>/helpers/platform-fastify.js'] };
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
     { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$' },
+    { ...common, displayName: 'e2e-fastify', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$', ...onFastify },
     // Real headless Chromium (Debian's /usr/bin/chromium); see docs/development.md "Browser tests".
     { ...common, displayName: 'browser', rootDir: 'test/browser', testRegex: '.*\\.browser-spec\\.ts$' },
+    {
+      ...common,
+      displayName: 'browser-fastify',
+      rootDir: 'test/browser',
+      testRegex: '.*\\.browser-spec\\.ts$',
+      setupFiles: ['<rootDir>/../helpers/platform-fastify.js'],
+    },
   ],
 };

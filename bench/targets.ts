@@ -8,6 +8,7 @@ const SERVERS_DIR = join(__dirname, 'servers');
 export type TargetName =
   | 'service'
   | 'service-no-metrics'
+  | 'service-fastify'
   | 'nest-enable-cors'
   | 'nest-fastify-cors'
   | 'express-cors'
@@ -15,7 +16,11 @@ export type TargetName =
   | 'node-http';
 
 /** Targets that run this repository's build (dist/main.js). */
-export const SERVICE_TARGETS: readonly TargetName[] = ['service', 'service-no-metrics'];
+export const SERVICE_TARGETS: readonly TargetName[] = [
+  'service',
+  'service-no-metrics',
+  'service-fastify',
+];
 
 /** What a disallowed origin must get: the service refuses it, the references just omit CORS. */
 export type DisallowedExpectation = 'refused-403' | 'no-allow-origin';
@@ -51,6 +56,13 @@ export const TARGETS: readonly Target[] = [
     description: 'the same service with METRICS_ENABLED=false (what metrics cost)',
     entry: join(REPO_ROOT, 'dist', 'main.js'),
     env: { ...SERVICE_ENV, METRICS_ENABLED: 'false' },
+    disallowed: 'refused-403',
+  },
+  {
+    name: 'service-fastify',
+    description: 'the same service with HTTP_PLATFORM=fastify',
+    entry: join(REPO_ROOT, 'dist', 'main.js'),
+    env: { ...SERVICE_ENV, HTTP_PLATFORM: 'fastify' },
     disallowed: 'refused-403',
   },
   {

@@ -1,30 +1,51 @@
-import { LoggerService, LogLevel } from '@nestjs/common';
+import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
 import { configureApp } from './app.setup';
+import { PreRoutingServer } from './common/http/pre-routing-server';
+import { parseEnv } from './config/parse-env';
 import { AppLogger } from './logging/app-logger';
+import { HttpPlatform, HTTP_PLATFORMS, HttpPlatformName } from './platform/http-platform';
+import { expressPlatform } from './platform/express/express-platform';
+import { fastifyPlatform } from './platform/fastify/fastify-platform';
 
 export interface CreateAppOptions {
   /** Overrides the pino logger (tests); by default Nest logs through pino like the access log. */
   readonly logger?: LoggerService | LogLevel[] | false;
 }
 
+const PLATFORMS: Record<HttpPlatformName, HttpPlatform> = {
+  express: expressPlatform,
+  fastify: fastifyPlatform,
+};
+
+const preRoutingServers = new WeakMap<INestApplication, PreRoutingServer>();
+
+/** The server every request goes through first (in-flight count, the shutdown cut). */
+export function preRoutingServerOf(app: INestApplication): PreRoutingServer {
+  const server = preRoutingServers.get(app);
+  if (server === undefined) throw new Error('the application was not created by createApp()');
+  return server;
+}
+
 /** Creates the fully configured application, exactly as production runs it. */
-export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+export async function createApp(options: CreateAppOptions = {}): Promise<INestApplication> {
   const usePino = options.logger === undefined;
+  // First: it loads the .env files, which may set HTTP_PLATFORM (validated there too).
   const module = await AppModule.register();
-  const app = await NestFactory.create<NestExpressApplication>(
-    module,
-    new PreRoutingExpressAdapter(),
-    {
-      bodyParser: false,
-      abortOnError: false,
-      bufferLogs: usePino,
-      ...(usePino ? {} : { logger: options.logger }),
-    },
-  );
+  const platform =
+    PLATFORMS[
+      parseEnv(process.env, (reader) => reader.oneOf('HTTP_PLATFORM', HTTP_PLATFORMS, 'express'))
+    ];
+  const preRouting = new PreRoutingServer();
+  const { adapter, options: platformOptions } = platform.createAdapter(preRouting);
+  const app = await NestFactory.create(module, adapter, {
+    ...platformOptions,
+    abortOnError: false,
+    bufferLogs: usePino,
+    ...(usePino ? {} : { logger: options.logger }),
+  });
+  preRoutingServers.set(app, preRouting);
   if (usePino) app.useLogger(app.get(AppLogger));
-  return configureApp(app);
+  return configureApp(app, preRouting, platform);
 }

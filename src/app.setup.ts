@@ -1,5 +1,7 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
+import { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { PreRoutingServer } from './common/http/pre-routing-server';
+import { HttpPlatform } from './platform/http-platform';
 import { writeErrorEnvelope } from './common/error-envelope';
 import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
@@ -7,7 +9,6 @@ import { applyServerTimeouts } from './common/http/http-server-limits';
 import { declaresMoreThan } from './common/http/request-body';
 import { hasBadHost, requestPath } from './common/http/request-target';
 import { setSecurityHeaders } from './common/http/security-headers';
-import { jsonBodyMiddleware } from './common/middleware/json-body.middleware';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
 import { CorsRequestHandler } from './cors/cors-request.handler';
@@ -18,19 +19,24 @@ import { HttpMetrics } from './metrics/http-metrics';
 
 /**
  * The one place the request pipeline is assembled; main.ts and the e2e specs both call it, so the
- * tests exercise the production pipeline. The app must be created by createApp() (with the
- * pre-routing adapter and `bodyParser: false`). Order matters:
+ * tests exercise the production pipeline. The app must be created by createApp() (a platform
+ * adapter on the PreRoutingServer, `bodyParser: false`). Order matters:
  * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
- * 1. pre-routing, before Express (and before a `100 Continue`): security headers, request id +
+ * 1. pre-routing, before Express or Fastify (and before a `100 Continue`): security headers, request id +
  *    access log, metrics, a 400 for a target without a usable path or an HTTP/1.1 request without one Host,
  *    then CORS, which answers preflights and refusals itself and writes an allowed origin's
  *    headers before anything can fail, then a 405 for a known path asked with another method,
  *    then the 413 for a declared Content-Length over the limit;
- * 2. the JSON body reader with the size, depth and element limits;
+ * 2. the platform's body parsing (src/platform/): the same JSON body reader, with the size, depth
+ *    and element limits;
  * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
  * Whatever answers before the body has arrived also closes the connection (request-body.ts).
  */
-export async function configureApp<T extends NestExpressApplication>(app: T): Promise<T> {
+export async function configureApp<T extends INestApplication>(
+  app: T,
+  adapter: PreRoutingServer,
+  platform: HttpPlatform,
+): Promise<T> {
   const config = app.get<AppConfig>(appConfig.KEY);
   const { bodyLimitBytes, docsEnabled } = config;
   const accessLog = app.get(AccessLog);
@@ -38,12 +44,10 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
   const recordMetrics = metrics.enabled;
   const cors = app.get(CorsRequestHandler);
   const routes = app.get(CorsRouteTable);
-  const adapter = app.getHttpAdapter();
-  if (!(adapter instanceof PreRoutingExpressAdapter)) {
-    throw new Error('configureApp() needs an application created by createApp()');
-  }
-  const server = app.getHttpServer();
+  const server = app.getHttpServer() as Server;
   applyServerTimeouts(server, config);
+  // Fastify answers parser errors itself (bare, without the envelope): ours is the only answer.
+  server.removeAllListeners('clientError');
   answerClientErrors(server, (answer) => {
     accessLog.clientError(answer);
     if (recordMetrics) metrics.parserError(answer.status);
@@ -70,17 +74,13 @@ export async function configureApp<T extends NestExpressApplication>(app: T): Pr
     writeErrorEnvelope(res, 413, ErrorMessages.payloadTooLarge);
     return true;
   });
-  // ETags only make sense for cacheable GETs; hashing every POST response costs throughput.
-  app.set('etag', false);
-  // helmet removes X-Powered-By before routing, but Express would add it back afterwards.
-  app.disable('x-powered-by');
-  app.use(
-    jsonBodyMiddleware({
+  await platform.configure(app, {
+    limits: {
       limitBytes: bodyLimitBytes,
       maxDepth: config.bodyMaxDepth,
       maxElements: config.bodyMaxElements,
-    }),
-  );
+    },
+  });
   app.useGlobalPipes(new RequestValidationPipe());
   if (docsEnabled) await setupOpenApi(app);
   return app;

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from './app.factory';
+import { INestApplication, Logger } from '@nestjs/common';
+import { createApp, preRoutingServerOf } from './app.factory';
 import { AppConfig, appConfig } from './config/app.config';
 import { listenError, StartupError } from './common/startup-error';
 import { ConfigValidationError } from './config/config-validation.error';
 import type { Logger as PinoLogger } from 'pino';
-import { PreRoutingExpressAdapter } from './common/http/pre-routing.adapter';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsServer } from './metrics/metrics.server';
 import { corsConfig } from './cors/cors.config';
@@ -39,8 +37,8 @@ async function bootstrap(): Promise<void> {
  * flushed, and the process exits 0 — Nest's own shutdown hooks would re-raise the signal instead,
  * which orchestrators read as a crash.
  */
-function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number): void {
-  const adapter = app.getHttpAdapter() as PreRoutingExpressAdapter;
+function closeGracefullyOnSignals(app: INestApplication, timeoutMs: number): void {
+  const adapter = preRoutingServerOf(app);
   let closing = false;
   let cut = 0;
   const close = (signal: NodeJS.Signals) => {
@@ -78,8 +76,8 @@ function closeGracefullyOnSignals(app: NestExpressApplication, timeoutMs: number
  * their `request aborted` line) a loop turn or two after the server has closed, so this waits for
  * them (at most a second), writes the last line, then flushes the asynchronous production log.
  */
-function exitAfterFlush(app: NestExpressApplication, code: number, lastLine: () => void): void {
-  const adapter = app.getHttpAdapter() as PreRoutingExpressAdapter;
+function exitAfterFlush(app: INestApplication, code: number, lastLine: () => void): void {
+  const adapter = preRoutingServerOf(app);
   const root = app.get<PinoLogger>(ROOT_LOGGER);
   const deadline = Date.now() + 1000;
   const exitWhenDone = () => {

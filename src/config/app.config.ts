@@ -1,4 +1,5 @@
 import { ConfigType, registerAs } from '@nestjs/config';
+import { HTTP_PLATFORMS, HttpPlatformName } from '../platform/http-platform';
 import { EnvReader } from './env-reader';
 import { parseEnv } from './parse-env';
 
@@ -29,6 +30,7 @@ export function readAppEnv(reader: EnvReader) {
     logLevel: reader.oneOf<LogLevelName>('LOG_LEVEL', LOG_LEVELS, 'info'),
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     docsEnabled: reader.boolean('DOCS_ENABLED', nodeEnv !== 'production'),
+    httpPlatform: reader.oneOf<HttpPlatformName>('HTTP_PLATFORM', HTTP_PLATFORMS, 'express'),
   };
 }
 

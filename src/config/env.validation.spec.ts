@@ -33,6 +33,7 @@ describe('knownEnvVariables', () => {
       'DOCS_ENABLED',
       'HEADERS_TIMEOUT_MS',
       'HOST',
+      'HTTP_PLATFORM',
       'KEEP_ALIVE_TIMEOUT_MS',
       'LOG_LEVEL',
       'METRICS_ENABLED',

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errorReasonOf } from '../common/error-envelope';
 import { type ClientErrorAnswer, wasAnsweredOnSocket } from '../common/http/client-error';
-import { wasCutAtShutdown } from '../common/http/pre-routing.adapter';
+import { wasCutAtShutdown } from '../common/http/pre-routing-server';
 import { requestPath } from '../common/http/request-target';
 import { traceIdOf } from '../common/http/trace-context';
 import { assignRequestId } from '../common/request-id';

@@ -17,7 +17,13 @@ interface Spawned {
 function spawnMain(env: Record<string, string>, cwd = path.dirname(MAIN_JS)): Spawned {
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      // The platform the suite runs on (jest's e2e-fastify project sets it).
+      ...(process.env.HTTP_PLATFORM ? { HTTP_PLATFORM: process.env.HTTP_PLATFORM } : {}),
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';

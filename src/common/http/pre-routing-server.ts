@@ -1,5 +1,4 @@
-import { Logger, NestApplicationOptions } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { Logger } from '@nestjs/common';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
@@ -16,28 +15,25 @@ export function wasCutAtShutdown(res: ServerResponse): boolean {
 /** Returns true when it has answered the request itself. */
 export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** Hands a request the pre-routing handler let through to the platform (Express, Fastify). */
+export type PlatformHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
- * An Express adapter whose HTTP server offers every request to a pre-routing handler before
- * Express sees it. Preflights and refused origins are answered there without Express's router,
+ * The node HTTP server both platforms run on: every request is offered to a pre-routing handler
+ * before the platform sees it. Preflights and refused origins are answered there without a router,
  * body parser or Nest's pipeline — the cheapest possible place, which the benchmark showed
  * matters (see docs/performance.md) — and the headers every response needs (security, request
  * id, CORS) are written before anything else can fail.
  */
-export class PreRoutingExpressAdapter extends ExpressAdapter {
-  private readonly preRoutingLogger = new Logger(PreRoutingExpressAdapter.name);
+export class PreRoutingServer {
+  private readonly logger = new Logger('PreRouting');
   private preRouting: PreRoutingHandler = () => false;
   private closing = false;
   private readonly inFlight = new Set<ServerResponse>();
+  private server?: http.Server;
 
   /** Responses not yet done: at the shutdown timeout, the requests about to be cut. */
   get inFlightCount(): number {
-    return this.inFlight.size;
-  }
-
-  /** The shutdown timeout: marks the requests still in flight, closes every connection. */
-  cutInFlight(): number {
-    for (const res of this.inFlight) cutAtShutdown.add(res);
-    (this.getHttpServer() as http.Server).closeAllConnections();
     return this.inFlight.size;
   }
 
@@ -45,13 +41,11 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
     this.preRouting = handler;
   }
 
-  override initHttpServer(options: NestApplicationOptions): void {
-    if (options.httpsOptions) throw new Error('HTTPS is terminated in front of this service');
-    const express = this.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
+  create(platform: PlatformHandler): http.Server {
     // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
       this.track(req, res);
-      if (!this.runPreRouting(req, res)) express(req, res);
+      if (!this.runPreRouting(req, res)) platform(req, res);
     });
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
     // here CORS, the 405 and the body limit decide first, and only a request they let through
@@ -60,7 +54,7 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
       this.track(req, res);
       if (this.runPreRouting(req, res)) return;
       res.writeContinue();
-      express(req, res);
+      platform(req, res);
     });
     // Any other expectation: Node's bare 417 becomes the envelope, after the same checks.
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
@@ -69,26 +63,33 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
       res.setHeader('Connection', 'close');
       writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
     });
-    this.setHttpServer(server);
+    this.server = server;
+    return server;
+  }
+
+  /** The shutdown timeout: marks the requests still in flight, closes every connection. */
+  cutInFlight(): number {
+    for (const res of this.inFlight) cutAtShutdown.add(res);
+    this.server?.closeAllConnections();
+    return this.inFlight.size;
   }
 
   /**
-   * Stops accepting connections and waits for in-flight requests. Responses still to be written,
-   * including those of requests that arrived before the signal, say `Connection: close`, so
-   * keep-alive clients reconnect elsewhere. Node closes idle keep-alive connections only once,
-   * when close() starts; a connection whose request finishes later stays open, so the drain would
-   * wait for its keep-alive timeout. Closing idle ones every 100 ms ends the drain as soon as the
-   * last request is done.
+   * Runs the platform's close while draining: responses still to be written say
+   * `Connection: close`, so keep-alive clients reconnect elsewhere. Node closes idle keep-alive
+   * connections only once, when close() starts; a connection whose request finishes later stays
+   * open, so the drain would wait for its keep-alive timeout. Closing idle ones every 100 ms ends
+   * the drain as soon as the last request is done.
    */
-  override async close(): Promise<void> {
+  async drain(close: () => Promise<void>): Promise<void> {
     this.closing = true;
     for (const res of this.inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
-    const server = this.getHttpServer() as http.Server;
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const server = this.server;
+    const sweep = setInterval(() => server?.closeIdleConnections(), 100);
     try {
-      await super.close();
+      await close();
     } finally {
       clearInterval(sweep);
     }
@@ -111,7 +112,7 @@ export class PreRoutingExpressAdapter extends ExpressAdapter {
       return this.preRouting(req, res);
     } catch (error) {
       // A throw here would escape the server's request listener and crash the process.
-      this.preRoutingLogger.error({
+      this.logger.error({
         msg: `Pre-routing failed: ${String(error)}`,
         reqId: requestIdOf(res),
         err: error instanceof Error ? error : new Error(String(error)),
