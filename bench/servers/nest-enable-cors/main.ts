@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from '../shared/cors-policy';
-import { HOST, portFromEnv } from '../shared/listen-address';
+import { listenAsNestReference } from '../shared/nest-reference';
 import { AppModule } from './app.module';
 
 /**
@@ -14,13 +12,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule);
   // The service's BODY_LIMIT: with Nest's default 100kb every 1 MB hostile body would be a cheap 413.
   app.useBodyParser('json', { limit: '1mb' });
-  app.enableCors({
-    origin: [...ALLOWED_ORIGINS],
-    credentials: ALLOW_CREDENTIALS,
-    maxAge: MAX_AGE_SECONDS,
-  });
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
-  await app.listen(portFromEnv(), HOST);
+  await listenAsNestReference(app);
 }
 
 bootstrap().catch((error: unknown) => {

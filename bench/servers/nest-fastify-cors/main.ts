@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from '../shared/cors-policy';
-import { HOST, portFromEnv } from '../shared/listen-address';
 import { AppModule } from '../nest-enable-cors/app.module';
+import { listenAsNestReference } from '../shared/nest-reference';
 
 /**
  * What a Nest team gets by switching to Fastify: the same module, controllers and DTOs as the
@@ -17,13 +15,7 @@ async function bootstrap(): Promise<void> {
     AppModule,
     new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
   );
-  app.enableCors({
-    origin: [...ALLOWED_ORIGINS],
-    credentials: ALLOW_CREDENTIALS,
-    maxAge: MAX_AGE_SECONDS,
-  });
-  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
-  await app.listen(portFromEnv(), HOST);
+  await listenAsNestReference(app);
 }
 
 bootstrap().catch((error: unknown) => {
