@@ -1,6 +1,7 @@
 import { METHODS } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ExplainQuery } from '../cors/cors-explainer';
+import { TOKEN } from '../cors/cors-options.parser';
 
 export const USAGE = `Usage: npm run cors:explain -- --origin <origin> [options]
        node dist/cli/cors-explain.js --origin <origin> [options]
@@ -21,9 +22,6 @@ Prints what the service would do for one request, with the configuration it woul
 Exit code: 0 allowed or not CORS, 1 refused, 2 bad usage or invalid configuration.`;
 
 export class UsageError extends Error {}
-
-/** RFC 9110 token: what a method or a header name may be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Whether any character is a control character (tab allowed): no header can carry one. */
 function hasControl(value: string, allowTab: boolean): boolean {

@@ -1,16 +1,13 @@
 import { ConfigValidationError } from './config-validation.error';
 import { EnvReader } from './env-reader';
+import { problemsOf } from './config-problems.testing';
 
-function problemsOf(run: (reader: EnvReader) => void): readonly string[] {
-  try {
+function readerProblems(run: (reader: EnvReader) => void): readonly string[] {
+  return problemsOf(() => {
     const reader = new EnvReader({ PORT: 'x', LIMIT: '2mb', LIST: ' a, ,b ,', FLAG: 'yes' });
     run(reader);
     reader.done();
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
+  });
 }
 
 describe('EnvReader', () => {
@@ -51,7 +48,7 @@ describe('EnvReader', () => {
 
   it('collects every problem, each naming the variable and the value', () => {
     expect(
-      problemsOf((reader) => {
+      readerProblems((reader) => {
         reader.integer('PORT', 5000, 1, 65535);
         reader.boolean('FLAG', false);
       }),

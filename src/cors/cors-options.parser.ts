@@ -44,7 +44,7 @@ export interface ParsedCorsSettings {
 export const MAX_AGE_LIMIT = 86_400;
 
 /** RFC 9110 token: what a method or a header name may contain. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Validates and compiles CORS settings. Every problem names the setting and the offending entry,

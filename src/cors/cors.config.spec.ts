@@ -1,4 +1,4 @@
-import { ConfigValidationError } from '../config/config-validation.error';
+import { problemsOf } from '../config/config-problems.testing';
 import { parseEnv } from '../config/parse-env';
 import { readAppEnv } from '../config/app.config';
 import { isOriginAllowed } from './origin-allowlist';
@@ -8,15 +8,7 @@ function parse(env: Record<string, string>) {
   return parseEnv(env, (reader) => readCorsEnv(reader, readAppEnv(reader).nodeEnv));
 }
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    parse(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: Record<string, string>) => problemsOf(() => parse(env));
 
 describe('readCorsEnv', () => {
   it('has safe defaults outside production', () => {

@@ -1,5 +1,5 @@
 import { readAppEnv } from '../config/app.config';
-import { ConfigValidationError } from '../config/config-validation.error';
+import { problemsOf } from '../config/config-problems.testing';
 import { parseEnv } from '../config/parse-env';
 import { readMetricsEnv } from './metrics.config';
 
@@ -7,15 +7,7 @@ function parse(env: Record<string, string>) {
   return parseEnv(env, (reader) => readMetricsEnv(reader, readAppEnv(reader)));
 }
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    parse(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error.problems;
-    throw error;
-  }
-}
+const problems = (env: Record<string, string>) => problemsOf(() => parse(env));
 
 describe('readMetricsEnv', () => {
   it('is on by default, on port 9464 of the service host', () => {
