@@ -46,17 +46,16 @@ export async function configureApp<T extends INestApplication>(
   const routes = app.get(CorsRouteTable);
   const server = app.getHttpServer() as Server;
   applyServerTimeouts(server, config);
-  // Fastify answers parser errors itself (bare, without the envelope): ours is the only answer.
-  server.removeAllListeners('clientError');
   answerClientErrors(server, (answer) => {
     accessLog.clientError(answer);
     if (recordMetrics) metrics.parserError(answer.status);
   });
   adapter.setPreRouting((req, res) => {
     setSecurityHeaders(req, res);
-    accessLog.track(req, res);
-    if (recordMetrics) metrics.track(req, res);
+    // Parsed once, for the log, the metrics, the CORS route lookup and the 405.
     const path = requestPath(req);
+    accessLog.track(req, res, path);
+    if (recordMetrics) metrics.track(req, res, path);
     if (path === undefined || hasBadHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.
       res.setHeader('Connection', 'close');

@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { errorReasonOf } from '../common/error-envelope';
 import { type ClientErrorAnswer, wasAnsweredOnSocket } from '../common/http/client-error';
 import { wasCutAtShutdown } from '../common/http/pre-routing-server';
-import { requestPath } from '../common/http/request-target';
 import { traceIdOf } from '../common/http/trace-context';
 import { assignRequestId } from '../common/request-id';
 import { shorten } from '../common/shorten';
@@ -35,12 +34,15 @@ export class AccessLog {
    * Gives the request its id and logs the response when its connection is done with it: 'close'
    * also fires for requests the client aborted or a shutdown cut, which 'finish' would miss.
    */
-  track(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * `requestPath` is the request's path (requestPath), read before routing: middleware mounted at
+   * a path (Swagger UI's) rewrites `req.url` before the end.
+   */
+  track(req: IncomingMessage, res: ServerResponse, requestPath: string | undefined): void {
     const id = assignRequestId(req, res);
     const start = performance.now();
-    // Read now: middleware mounted at a path (Swagger UI's) rewrites `req.url` before the end. A
-    // target with no usable path was refused with a 400; it is not logged raw.
-    const path = shorten(requestPath(req) ?? '?', LOG_VALUE_LIMIT);
+    // A target with no usable path was refused with a 400; it is not logged raw.
+    const path = shorten(requestPath ?? '?', LOG_VALUE_LIMIT);
     res.once('close', () => {
       // A response never completed has no status the client saw: it is logged as aborted, with
       // no status (unless an answer was written on the socket itself, like a 408).

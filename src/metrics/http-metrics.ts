@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_VERSION } from '../common/app-version';
 import { wasAnsweredOnSocket } from '../common/http/client-error';
-import { requestPath } from '../common/http/request-target';
 import { AppConfig, appConfig } from '../config/app.config';
 import { docsRouteOf } from '../docs/docs-routes';
 import { decisionOf, isPreflight } from '../cors/cors-http';
@@ -100,9 +99,9 @@ export class HttpMetrics {
    * Counts the request as active until its connection is done with it, then records it. The route
    * is read now, before routing: middleware mounted at a path (Swagger UI's) rewrites `req.url`.
    */
-  track(req: IncomingMessage, res: ServerResponse): void {
+  track(req: IncomingMessage, res: ServerResponse, path: string | undefined): void {
     const start = performance.now();
-    const route = this.routeOf(req);
+    const route = this.routeOf(path);
     this.active.inc();
     res.once('close', () => {
       this.active.dec();
@@ -162,8 +161,7 @@ export class HttpMetrics {
     });
   }
 
-  private routeOf(req: IncomingMessage): string {
-    const path = requestPath(req);
+  private routeOf(path: string | undefined): string {
     if (path === undefined) return UNMATCHED_ROUTE;
     return (
       this.routes.templateFor(path) ??

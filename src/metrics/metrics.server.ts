@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ErrorEnvelope } from '../common/error-envelope';
+import { writeErrorEnvelope } from '../common/error-envelope';
 import { ErrorMessages } from '../common/error-messages';
 import { declaresBody } from '../common/http/request-body';
 import { listenError } from '../common/startup-error';
@@ -66,10 +66,10 @@ export class MetricsServer implements OnApplicationShutdown {
     // Nothing here reads a body: a client that sends one gets no second request.
     if (declaresBody(req)) res.setHeader('Connection', 'close');
     const path = (req.url ?? '').split('?', 1)[0];
-    if (path !== '/metrics') return send(res, 404, ErrorMessages.notFound);
+    if (path !== '/metrics') return writeErrorEnvelope(res, 404, ErrorMessages.notFound);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
-      return send(res, 405, ErrorMessages.methodNotAllowed);
+      return writeErrorEnvelope(res, 405, ErrorMessages.methodNotAllowed);
     }
     try {
       const body = await this.metrics.registry.metrics();
@@ -81,16 +81,7 @@ export class MetricsServer implements OnApplicationShutdown {
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {
       this.logger.error(`Collecting metrics failed: ${String(error)}`);
-      send(res, 500, ErrorMessages.internal);
+      writeErrorEnvelope(res, 500, ErrorMessages.internal);
     }
   }
-}
-
-function send(res: ServerResponse, statusCode: number, error: string): void {
-  const body = JSON.stringify({ statusCode, error } satisfies ErrorEnvelope);
-  res.writeHead(statusCode, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-  });
-  res.end(body);
 }

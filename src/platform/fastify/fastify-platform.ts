@@ -15,6 +15,9 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
       // The JSON body reader enforces BODY_LIMIT itself (declared and chunked, before and after
       // decompression), with the contract's messages.
       bodyLimit: Number.MAX_SAFE_INTEGER,
+      // Parser errors are answered by the shared server (answerClientErrors: the envelope, the
+      // request id); Fastify's default would also write its own bare 400 on the socket.
+      clientErrorHandler: () => undefined,
     });
   }
 
