@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild } from './child-registry';
 import { CpuPinning, pinnedNodeCommand } from './cpu-pinning';
 import { LOOPBACK, probe } from './http-probe';
 import { REPO_ROOT, Target } from './targets';
+
+/** Where each server's output goes (gitignored with the results). */
+export const SERVER_LOG_DIR = join(REPO_ROOT, 'bench', 'results', 'logs');
 
 const OUTPUT_TAIL_CHARS = 4000;
 const STOP_GRACE_MS = 3000;
@@ -30,6 +35,9 @@ export function startServer(
   metricsPort: number,
 ): ServerProcess {
   const { command, args } = pinnedNodeCommand(pinning, [target.entry]);
+  mkdirSync(SERVER_LOG_DIR, { recursive: true });
+  const logFile = join(SERVER_LOG_DIR, `${target.name}.log`);
+  const logFd = openSync(logFile, 'w');
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
@@ -41,19 +49,14 @@ export function startServer(
       METRICS_PORT: String(metricsPort),
       NODE_ENV: 'production',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // A file, as a container runtime's log driver gives it: the service writes one access line
+    // per request, and a pipe read by this process — which shares its core with autocannon —
+    // could not keep up, so the measure would be of the reader, not the server.
+    stdio: ['ignore', logFd, logFd],
   });
+  closeSync(logFd);
   if (child.pid === undefined) throw new Error(`could not spawn ${command}`);
   trackChild(child);
-
-  // Bounded so a chatty server cannot grow the runner's memory; read continuously so a full pipe
-  // never blocks the server mid-benchmark.
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
 
   let done = false;
   const exited = new Promise<string>((resolve) => {
@@ -68,7 +71,7 @@ export function startServer(
     port,
     exited,
     hasExited: () => done,
-    outputTail: () => output.trim(),
+    outputTail: () => tailOf(logFile, OUTPUT_TAIL_CHARS),
     stop: async () => {
       if (done) return;
       child.kill('SIGTERM');
@@ -103,5 +106,18 @@ export async function waitUntilHealthy(
       throw new Error(`no 200 from /health within ${timeoutMs} ms\n${server.outputTail()}`);
     }
     await sleep(5);
+  }
+}
+
+/** The last `bytes` of a file (a loaded service's log runs to hundreds of megabytes). */
+function tailOf(file: string, bytes: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.toString('utf8').trim();
+  } finally {
+    closeSync(fd);
   }
 }

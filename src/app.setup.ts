@@ -29,7 +29,8 @@ import { HttpMetrics } from './metrics/http-metrics';
  *    then the 413 for a declared Content-Length over the limit;
  * 2. the platform's body parsing (src/platform/): the same JSON body reader, with the size, depth
  *    and element limits;
- * 3. Nest: guards (CorsGuard), the validation pipe, the handler, the error-envelope filter.
+ * 3. Nest: guards (CorsGuard, RequireJsonGuard on routes that take JSON), the validation pipe,
+ *    the handler, the error-envelope filter.
  * Whatever answers before the body has arrived also closes the connection (request-body.ts).
  */
 export async function configureApp<T extends INestApplication>(

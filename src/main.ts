@@ -74,7 +74,7 @@ function closeGracefullyOnSignals(app: INestApplication, timeoutMs: number): voi
 /**
  * Exits once the log is complete: the responses of connections just cut emit 'close' (and log
  * their `request aborted` line) a loop turn or two after the server has closed, so this waits for
- * them (at most a second), writes the last line, then flushes the asynchronous production log.
+ * them (at most a second), writes the last line, then flushes the log.
  */
 function exitAfterFlush(app: INestApplication, code: number, lastLine: () => void): void {
   const adapter = preRoutingServerOf(app);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { answerAfterArrivedBytes } from './http/request-body';
+import { answerAheadOfBody } from './http/request-body';
 
 /** The one JSON shape of every error response. */
 export interface ErrorEnvelope {
@@ -35,5 +35,5 @@ export function writeErrorEnvelope(res: ServerResponse, statusCode: number, erro
   res.statusCode = statusCode;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
-  answerAfterArrivedBytes(res, () => res.end(body));
+  answerAheadOfBody(res, () => res.end(body));
 }

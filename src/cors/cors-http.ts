@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerAfterArrivedBytes } from '../common/http/request-body';
+import { answerAheadOfBody } from '../common/http/request-body';
 import { requestPath } from '../common/http/request-target';
 import { requestIdOf } from '../common/request-id';
 import { shorten } from '../common/shorten';
@@ -114,7 +114,7 @@ export function clearCorsHeaders(res: ServerResponse): void {
 /** No Content-Length: a 204 must not send one (RFC 9110 §8.6). */
 export function endEmpty(res: ServerResponse, status: number): void {
   res.statusCode = status;
-  answerAfterArrivedBytes(res, () => res.end());
+  answerAheadOfBody(res, () => res.end());
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { RequireJsonGuard } from '../common/guards/require-json.guard';
 import { CorsPolicy } from '../cors/cors-policy.decorator';
 import { GreetRequestDto } from './dto/greet-request.dto';
 import { GreetResponseDto } from './dto/greet-response.dto';
@@ -12,6 +22,7 @@ export class GreetController {
   /** 200 rather than Nest's default 201: a greeting is computed, nothing is created. */
   @Post()
   @HttpCode(HttpStatus.OK)
+  @UseGuards(RequireJsonGuard)
   greet(@Body() request: GreetRequestDto): GreetResponseDto {
     return this.greetService.greet(request);
   }

@@ -1,5 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { RequireJsonMiddleware } from '../common/middleware/require-json.middleware';
+import { Module } from '@nestjs/common';
 import { GreetController } from './greet.controller';
 import { GreetService } from './greet.service';
 
@@ -7,8 +6,4 @@ import { GreetService } from './greet.service';
   controllers: [GreetController],
   providers: [GreetService],
 })
-export class GreetModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes({ path: 'greet', method: RequestMethod.POST });
-  }
-}
+export class GreetModule {}

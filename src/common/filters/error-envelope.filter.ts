@@ -12,7 +12,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { nodeResponse } from '../http/node-http';
-import { answerAfterArrivedBytes } from '../http/request-body';
+import { answerAheadOfBody } from '../http/request-body';
 import { requestPath } from '../http/request-target';
 import { shorten } from '../shorten';
 import { requestIdOf } from '../request-id';
@@ -49,7 +49,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       envelope.error = `Cannot ${res.req.method ?? 'GET'} ${shorten(requestPath(res.req) ?? '/', 200)}`;
     }
     recordErrorReason(res, envelope.error);
-    answerAfterArrivedBytes(res, () => {
+    answerAheadOfBody(res, () => {
       httpAdapter.reply(response, envelope, envelope.statusCode);
     });
   }

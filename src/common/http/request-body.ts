@@ -13,7 +13,7 @@ export function declaresBody(req: IncomingMessage): boolean {
  * even a 200 of a route that takes no body): Node then ends the connection once the answer is
  * out instead of reading, and throwing away, whatever the client still sends (megabytes, at the
  * client's pace, until the request timeout). JSON bodies that are not read (a refusal, a 413)
- * are handled by answerAfterArrivedBytes. Requests without a body pay one header lookup.
+ * are handled by answerAheadOfBody. Requests without a body pay one header lookup.
  *
  * Not a wrapper around each response's writeHead, which would catch every case in one place:
  * patching every response object cost ~25% of the allowed-POST throughput and doubled the peak
@@ -25,24 +25,38 @@ export function closeIfBodyWillNotBeRead(req: IncomingMessage, res: ServerRespon
 }
 
 /**
- * Runs an answer given while the request body may still be arriving one I/O turn later
- * (setImmediate). Answers given before routing run inside Node's parser callback, before it has
- * parsed the rest of the bytes read with the headers (even process.nextTick runs before that): a
- * small body sent in the same packet as its headers (the usual refused POST) has arrived one turn
- * later and keeps its keep-alive connection; one still on the way gets `Connection: close`.
+ * The most bytes of an unread body Node may read and discard to keep a keep-alive connection: one
+ * small JSON request (the usual refused POST) costs nothing to skip, while anything larger, or of
+ * unknown length (chunked), could make the service read megabytes at the client's pace.
  */
-export function answerAfterArrivedBytes(res: ServerResponse, answer: () => void): void {
+export const DISCARDABLE_BODY_BYTES = 16 * 1024;
+
+/**
+ * Runs an answer given before the request body was read (a refusal, a 413, a preflight, an error
+ * after a partial read). A body not yet complete keeps the connection only when it declares at
+ * most DISCARDABLE_BODY_BYTES: Node reads and discards those once the answer is out. Otherwise the
+ * response says `Connection: close`.
+ *
+ * The answer is given at once, inside Node's parser callback. Waiting one I/O turn (setImmediate)
+ * to see whether a small body had arrived kept every refused request's objects alive across the
+ * turn: under a flood of refusals the young generation overflowed into the old one and the peak
+ * RSS doubled (docs/performance.md).
+ */
+export function answerAheadOfBody(res: ServerResponse, answer: () => void): void {
   const req = res.req;
-  if (req.complete || !declaresBody(req)) {
-    answer();
-    return;
+  if (!req.complete && declaresBody(req) && !declaresAtMost(req, DISCARDABLE_BODY_BYTES)) {
+    res.setHeader('Connection', 'close');
   }
-  setImmediate(() => {
-    // Nothing else answers meanwhile today; if something ever did, it owns the response.
-    if (res.headersSent || res.writableEnded) return;
-    if (!req.complete) res.setHeader('Connection', 'close');
-    answer();
-  });
+  answer();
+}
+
+function declaresAtMost(req: IncomingMessage, bytes: number): boolean {
+  const length = req.headers['content-length'];
+  return (
+    req.headers['transfer-encoding'] === undefined &&
+    length !== undefined &&
+    Number(length) <= bytes
+  );
 }
 
 /** A `Content-Length` over the limit is refused before a byte of the body is read. */

@@ -37,7 +37,7 @@ export const fastifyPlatform: HttpPlatform = {
     const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
     fastify.removeAllContentTypeParsers();
     // One parser for every type: JSON is read by the same reader as on Express; any other body is
-    // left unread (routes that need JSON answer 415 before, through RequireJsonMiddleware).
+    // left unread (routes that need JSON answer 415 through RequireJsonGuard).
     fastify.addContentTypeParser('*', (request, _payload, done) => {
       const req = request.raw;
       if (!hasJsonBody(req)) {
