@@ -20,6 +20,9 @@ const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   testEnvironment: 'node',
+  // A relative import written with its compiled `.js` name (what Node's ESM import() needs in
+  // dist/) is the `.ts` source here.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
 // The e2e and browser suites run once per HTTP platform: the same specs, HTTP_PLATFORM set by a
