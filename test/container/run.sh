@@ -23,6 +23,7 @@ readonly DEMO_TAG="localhost/greet-cors-api-demo:$RUN_ID"
 readonly API_CTR="greet-cors-api-$RUN_ID"
 readonly DOCS_CTR="greet-cors-api-docs-$RUN_ID"
 readonly DEMO_CTR="greet-cors-api-demo-$RUN_ID"
+readonly FASTIFY_CTR="greet-cors-api-fastify-$RUN_ID"
 readonly DEMO_ORIGIN=http://localhost:1234
 # The service drains for up to SHUTDOWN_TIMEOUT_MS (10 s by default) and compose gives it 15 s;
 # an idle container must exit far sooner than either.
@@ -80,7 +81,7 @@ cleanup() {
   if [ "$status" -ge 129 ] && [ "$status" -le 143 ]; then
     fail "interrupted by signal $((status - 128)); cleaned up"
   fi
-  timeout 60 podman rm -f -t 0 "$API_CTR" "$DOCS_CTR" "$DEMO_CTR" >/dev/null 2>&1
+  timeout 60 podman rm -f -t 0 "$API_CTR" "$DOCS_CTR" "$DEMO_CTR" "$FASTIFY_CTR" >/dev/null 2>&1
   timeout 120 podman rmi -f "$API_TAG" "$DEMO_TAG" >/dev/null 2>&1
   remove_labelled
   # An interrupted `podman build` leaves its working container, which only --external lists.
@@ -539,7 +540,7 @@ else
   fail "api: podman stop -t $STOP_GRACE_S (SIGTERM) exits 0 within $STOP_BUDGET_MS ms" "$stop_out"
 fi
 
-# After the stop, so the asynchronous production log has been flushed.
+# After the stop, so the last batched log lines have been flushed.
 timeout 30 podman logs "$API_CTR" >"$WORK/api.log" 2>&1 || true
 check "api: logs are JSON lines, with the 200 and the 403 for POST /greet and a clean shutdown" \
   node -e '
@@ -578,6 +579,38 @@ if timeout 60 podman run -d --name "$DOCS_CTR" --label "$TEST_LABEL=$RUN_ID" \
   timeout 30 podman rm -f -t 0 "$DOCS_CTR" >/dev/null 2>&1 || true
 else
   fail "api with DOCS_ENABLED=true starts" "$(tail -n 3 "$WORK/podman.stderr")"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# HTTP_PLATFORM=fastify: the same image on the other platform, hardened the same way
+# ---------------------------------------------------------------------------------------------
+fastify_port=$(free_port)
+if timeout 60 podman run -d --name "$FASTIFY_CTR" --label "$TEST_LABEL=$RUN_ID" \
+  --read-only --tmpfs /tmp:size=16m --cap-drop ALL --security-opt no-new-privileges \
+  -p "127.0.0.1:$fastify_port:5000" -e "CORS_ALLOWED_ORIGINS=$DEMO_ORIGIN" -e HTTP_PLATFORM=fastify \
+  "$API_TAG" >/dev/null 2>>"$WORK/podman.stderr"; then
+  check "api with HTTP_PLATFORM=fastify: 200 with Access-Control-Allow-Origin, preflight 204, refusal 403, 415" \
+    bash -c '
+      url=$1 origin=$2
+      d=$(($(date +%s) + 30)); until curl -fsS -o /dev/null --max-time 2 "$url/health/live"; do
+        [ "$(date +%s)" -lt "$d" ] || { echo "not live"; exit 1; }; sleep 0.2; done
+      post() { curl -sS --max-time 5 -D - -o /dev/null -H "Origin: $1" -H "Content-Type: $2" \
+        --data "{\"name\":\"Alice\"}" "$url/greet" | tr -d "\r"; }
+      ok=$(post "$origin" application/json)
+      grep -q "^HTTP/1.1 200" <<<"$ok" && grep -qi "^access-control-allow-origin: $origin$" <<<"$ok" ||
+        { echo "allowed: $ok"; exit 1; }
+      pre=$(curl -sS --max-time 5 -D - -o /dev/null -X OPTIONS -H "Origin: $origin" \
+        -H "Access-Control-Request-Method: POST" "$url/greet" | tr -d "\r")
+      grep -q "^HTTP/1.1 204" <<<"$pre" || { echo "preflight: $pre"; exit 1; }
+      evil=$(post https://evil.example application/json)
+      grep -q "^HTTP/1.1 403" <<<"$evil" && ! grep -qi "^access-control-allow-origin" <<<"$evil" ||
+        { echo "refused: $evil"; exit 1; }
+      text=$(post "$origin" text/plain)
+      grep -q "^HTTP/1.1 415" <<<"$text" || { echo "text/plain: $text"; exit 1; }
+    ' _ "http://127.0.0.1:$fastify_port" "$DEMO_ORIGIN"
+  timeout 30 podman rm -f -t 0 "$FASTIFY_CTR" >/dev/null 2>&1 || true
+else
+  fail "api with HTTP_PLATFORM=fastify starts" "$(tail -n 3 "$WORK/podman.stderr")"
 fi
 
 # ---------------------------------------------------------------------------------------------
