@@ -66,10 +66,27 @@ export interface UnderAttackResult {
 export const HOSTILE_CLIENTS = 3;
 const ALONE_REPEATS = 10;
 
-/** One POST on a fresh connection; resolves with its status and the server-side time. */
-function timeOne(port: number, body: string): Promise<{ status: number; ms: number }> {
+/**
+ * One POST on a fresh connection; resolves with its status and the server-side time. The service
+ * answers these bodies from their first chunk and closes the connection, so the rest of the write
+ * can fail with EPIPE or ECONNRESET: after the answer has arrived that is expected and ignored;
+ * before it, the answer was lost with the socket, and the request is sent again (at most twice).
+ */
+async function timeOne(port: number, body: string): Promise<{ status: number; ms: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await timeOnce(port, body);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt === 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+    }
+  }
+}
+
+function timeOnce(port: number, body: string): Promise<{ status: number; ms: number }> {
   return new Promise((resolve, reject) => {
     let sentAt = 0;
+    let answered = false;
     const outgoing = request(
       {
         host: LOOPBACK,
@@ -80,6 +97,9 @@ function timeOne(port: number, body: string): Promise<{ status: number; ms: numb
         agent: false,
       },
       (res) => {
+        answered = true;
+        // Answered before the last byte went out: the server's time is from the answer's arrival.
+        if (sentAt === 0) sentAt = performance.now();
         res.resume();
         res.on('end', () =>
           resolve({ status: res.statusCode ?? 0, ms: performance.now() - sentAt }),
@@ -89,7 +109,9 @@ function timeOne(port: number, body: string): Promise<{ status: number; ms: numb
     );
     outgoing.on('finish', () => (sentAt = performance.now()));
     outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('hostile request timed out')));
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => {
+      if (!answered) reject(error);
+    });
     outgoing.end(body);
   });
 }

@@ -31,7 +31,8 @@ import { HttpMetrics } from './metrics/http-metrics';
  *    and element limits;
  * 3. Nest: guards (CorsGuard, RequireJsonGuard on routes that take JSON), the validation pipe,
  *    the handler, the error-envelope filter.
- * Whatever answers before the body has arrived also closes the connection (request-body.ts).
+ * Whatever answers before the body has arrived also closes the connection, unless that body is
+ * JSON of at most 16 KiB, which Node skips (request-body.ts).
  */
 export async function configureApp<T extends INestApplication>(
   app: T,
