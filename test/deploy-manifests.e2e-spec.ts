@@ -28,12 +28,11 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** The demo page's origin and the API URL it calls from the browser (demo/app.js). */
 const DEMO_ORIGIN = 'http://localhost:1234';
 const DEMO_PORT = 1234;
-/** Peak RSS of the service under load (bench); a memory limit must leave room above it. */
 /**
- * The highest peak RSS measured under load (docs/performance.md: 366 MiB on Express and 390 MiB
- * on Fastify in the last benchmark). Update it with the next measurement.
+ * The highest peak RSS measured under load (docs/performance.md: 171 MiB on Express and 194 MiB
+ * on Fastify in the last benchmarks). Update it with the next measurement.
  */
-const PEAK_RSS_MIB = 390;
+const PEAK_RSS_MIB = 194;
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Env = Record<string, string>;
