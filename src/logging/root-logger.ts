@@ -25,7 +25,7 @@ export function createRootLogger(config: Pick<AppConfig, 'nodeEnv' | 'logLevel'>
   // Synchronous writes of up to LOG_BATCH_BYTES at a time. Asynchronous writes kept every line
   // queued behind the write in flight: under a flood of requests the queue outgrew the young
   // generation and the peak RSS rose by ~90 MiB (docs/performance.md). Batching a few lines per
-  // write() gave 8–15% more requests per second than one write per line at the same RSS; a line
+  // write() gave 8–16% more requests per second than one write per line at the same RSS; a line
   // waits at most LOG_FLUSH_MS, and the process flushes what is left when it exits. A log reader
   // that cannot keep up slows the service down instead of filling its memory.
   return pino(

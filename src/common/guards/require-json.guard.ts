@@ -15,8 +15,8 @@ import { declaresBody } from '../http/request-body';
  * a CORS preflight, so refusing them means no cross-site form can reach a handler.
  *
  * A guard rather than Nest middleware: on Fastify, Nest middleware runs through @fastify/middie,
- * which cost about a tenth of the allowed POST's throughput (docs/performance.md). The body of
- * another type is never read either way: both platforms' parsers read JSON only.
+ * 11–14 µs of a profiled ~180 µs POST (docs/performance.md). The body of another type is never
+ * read either way: both platforms' parsers read JSON only.
  */
 @Injectable()
 export class RequireJsonGuard implements CanActivate {
