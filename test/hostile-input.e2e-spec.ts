@@ -1,7 +1,7 @@
-import { connect, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import zlib from 'node:zlib';
 import request from 'supertest';
-import { postBytes, rawRequest, stalledRequest } from './helpers/raw-http';
+import { openConnection, postBytes, rawRequest, stalledRequest } from './helpers/raw-http';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const APP_ORIGIN = 'https://app.example.com';
@@ -32,30 +32,6 @@ function head(lines: string[]): string {
 /** The head of a POST /greet with these header lines after Host. */
 function postHead(...headers: string[]): string {
   return head(['POST /greet HTTP/1.1', 'Host: x', ...headers]);
-}
-
-/** Collects what the server sends on a raw socket; `until` waits for a condition on it. */
-function readAll(socket: Socket): { until: (done: (text: string) => boolean) => Promise<string> } {
-  let text = '';
-  const waiters: Array<() => void> = [];
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    text += chunk;
-    for (const wake of waiters.splice(0)) wake();
-  });
-  return {
-    until: async (done) => {
-      const deadline = Date.now() + 5000;
-      while (!done(text)) {
-        if (Date.now() > deadline) throw new Error(`timed out; received: ${text}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 100);
-        });
-      }
-      return text;
-    },
-  };
 }
 
 /** Bytes the server read from each connection when it closed, by the client's port. */
@@ -309,23 +285,22 @@ describe('bodies the service will not read are not read (e2e)', () => {
   });
 
   it('keeps the connection of a refusal whose small body is still on the way, and skips it', async () => {
-    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
-    const received = readAll(socket);
-    socket.write(
+    const connection = openConnection(server.url);
+    connection.write(
       postHead(
         'Origin: https://evil.example',
         'Content-Type: application/json',
         'Content-Length: 14',
       ),
     );
-    const refusal = await received.until((text) => text.includes('"statusCode":403'));
+    const refusal = await connection.until((text) => text.includes('"statusCode":403'));
     expect(refusal).toMatch(/^HTTP\/1\.1 403 /);
     expect(refusal).toMatch(/\r\nConnection: keep-alive\r\n/i);
     // The body arrives after the answer; Node discards it and reads the next request.
-    socket.write('{"name":"Bob"}' + head(['GET /health/live HTTP/1.1', 'Host: x']));
-    const both = await received.until((text) => text.split('HTTP/1.1 ').length === 3);
+    connection.write('{"name":"Bob"}' + head(['GET /health/live HTTP/1.1', 'Host: x']));
+    const both = await connection.until((text) => text.split('HTTP/1.1 ').length === 3);
     expect(both.split('HTTP/1.1 ')[2]).toMatch(/^200 /);
-    socket.destroy();
+    connection.close();
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { messageSlot } from './http/message-slot';
 import { answerAheadOfBody } from './http/request-body';
 
 /** The one JSON shape of every error response. */
@@ -13,17 +14,11 @@ export class ErrorEnvelopeDto implements ErrorEnvelope {
   readonly error!: string;
 }
 
-const ERROR_REASON = Symbol('errorReason');
-type WithReason = ServerResponse & { [ERROR_REASON]?: string };
+const errorReason = messageSlot<string, ServerResponse>('errorReason');
 
 /** Remembers the `error` a response carries, so its access line can say why it failed. */
-export function recordErrorReason(res: ServerResponse, error: string): void {
-  (res as WithReason)[ERROR_REASON] = error;
-}
-
-export function errorReasonOf(res: ServerResponse): string | undefined {
-  return (res as WithReason)[ERROR_REASON];
-}
+export const recordErrorReason = errorReason.set;
+export const errorReasonOf = errorReason.get;
 
 /**
  * Writes the envelope on a bare node response, for answers given before Express and Nest run

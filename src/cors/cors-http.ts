@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { messageSlot } from '../common/http/message-slot';
 import { answerAheadOfBody } from '../common/http/request-body';
 import { requestPath } from '../common/http/request-target';
 import { requestIdOf } from '../common/request-id';
@@ -19,30 +20,18 @@ import {
  * response, which Express and Fastify both expose, so the module is not tied to Express.
  */
 
-const DECIDED_WITH = Symbol('corsPolicy');
-type Marked = IncomingMessage & { [DECIDED_WITH]?: CorsPolicy };
+const admittedBy = messageSlot<CorsPolicy, IncomingMessage>('corsPolicy');
 
 /** Remembers which policy already admitted the request before routing. */
-export function markDecided(req: IncomingMessage, policy: CorsPolicy): void {
-  (req as Marked)[DECIDED_WITH] = policy;
-}
+export const markDecided = admittedBy.set;
+export const decidedWith = admittedBy.get;
 
-export function decidedWith(req: IncomingMessage): CorsPolicy | undefined {
-  return (req as Marked)[DECIDED_WITH];
-}
-
-const DECISION = Symbol('corsDecision');
-type WithDecision = IncomingMessage & { [DECISION]?: CorsDecision };
+const finalDecision = messageSlot<CorsDecision, IncomingMessage>('corsDecision');
 
 /** Remembers the request's final CORS decision, for the metrics counted when it is done. */
-export function recordDecision(req: IncomingMessage, decision: CorsDecision): void {
-  (req as WithDecision)[DECISION] = decision;
-}
-
+export const recordDecision = finalDecision.set;
 /** The request's CORS decision, or undefined when it was answered before CORS looked at it. */
-export function decisionOf(req: IncomingMessage): CorsDecision | undefined {
-  return (req as WithDecision)[DECISION];
-}
+export const decisionOf = finalDecision.get;
 
 const logger = new Logger('Cors');
 

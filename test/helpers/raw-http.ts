@@ -70,6 +70,41 @@ export function rawRequest(url: string, head: string, body = ''): Promise<RawRes
   });
 }
 
+export interface RawConnection {
+  write(data: string): void;
+  /** Everything the server has sent so far, once `done` holds for it (fails after 5 s). */
+  until(done: (received: string) => boolean): Promise<string>;
+  close(): void;
+}
+
+/** A raw socket kept open across several exchanges: for what happens between them. */
+export function openConnection(url: string): RawConnection {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  let received = '';
+  const waiters: Array<() => void> = [];
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+    for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    write: (data) => socket.write(data),
+    until: async (done) => {
+      const deadline = Date.now() + 5000;
+      while (!done(received)) {
+        if (Date.now() > deadline) throw new Error(`timed out; received: ${received}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+      return received;
+    },
+    close: () => socket.destroy(),
+  };
+}
+
 export interface StalledExchange {
   /** The response, parsed from everything the server sent before it closed the connection. */
   readonly response: RawResponse;

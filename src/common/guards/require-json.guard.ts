@@ -4,10 +4,9 @@ import {
   Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { hasJsonBody } from '../body/json-body.reader';
 import { ErrorMessages } from '../error-messages';
 import { nodeRequest } from '../http/node-http';
-import { declaresBody } from '../http/request-body';
+import { declaresNonJsonBody } from '../http/request-body';
 
 /**
  * Refuses a request body that is not JSON. Besides keeping the contract, this is a security rule:
@@ -22,7 +21,7 @@ import { declaresBody } from '../http/request-body';
 export class RequireJsonGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = nodeRequest(context.switchToHttp().getRequest<object>());
-    if (declaresBody(req) && !hasJsonBody(req)) {
+    if (declaresNonJsonBody(req)) {
       throw new UnsupportedMediaTypeException(ErrorMessages.unsupportedMediaType);
     }
     return true;

@@ -21,7 +21,12 @@ export function declaresBody(req: IncomingMessage): boolean {
  * cost more still.
  */
 export function closeIfBodyWillNotBeRead(req: IncomingMessage, res: ServerResponse): void {
-  if (declaresBody(req) && !hasJsonBody(req)) res.setHeader('Connection', 'close');
+  if (declaresNonJsonBody(req)) res.setHeader('Connection', 'close');
+}
+
+/** A body that is not JSON: never read, and refused with 415 where a route takes JSON. */
+export function declaresNonJsonBody(req: IncomingMessage): boolean {
+  return declaresBody(req) && !hasJsonBody(req);
 }
 
 /**
@@ -29,7 +34,7 @@ export function closeIfBodyWillNotBeRead(req: IncomingMessage, res: ServerRespon
  * small JSON request (the usual refused POST) costs nothing to skip, while anything larger, or of
  * unknown length (chunked), could make the service read megabytes at the client's pace.
  */
-export const DISCARDABLE_BODY_BYTES = 16 * 1024;
+const DISCARDABLE_BODY_BYTES = 16 * 1024;
 
 /**
  * Runs an answer given before the request body was read (a refusal, a 413, a preflight, an error
@@ -44,23 +49,19 @@ export const DISCARDABLE_BODY_BYTES = 16 * 1024;
  */
 export function answerAheadOfBody(res: ServerResponse, answer: () => void): void {
   const req = res.req;
-  if (!req.complete && declaresBody(req) && !declaresAtMost(req, DISCARDABLE_BODY_BYTES)) {
+  if (!req.complete && declaresBody(req) && !(declaredLength(req) <= DISCARDABLE_BODY_BYTES)) {
     res.setHeader('Connection', 'close');
   }
   answer();
 }
 
-function declaresAtMost(req: IncomingMessage, bytes: number): boolean {
+/** The declared `Content-Length`; NaN when there is none (chunked) or it is not a number. */
+function declaredLength(req: IncomingMessage): number {
   const length = req.headers['content-length'];
-  return (
-    req.headers['transfer-encoding'] === undefined &&
-    length !== undefined &&
-    Number(length) <= bytes
-  );
+  return length === undefined ? NaN : Number(length);
 }
 
 /** A `Content-Length` over the limit is refused before a byte of the body is read. */
 export function declaresMoreThan(req: IncomingMessage, limitBytes: number): boolean {
-  const length = req.headers['content-length'];
-  return length !== undefined && Number(length) > limitBytes;
+  return declaredLength(req) > limitBytes;
 }
