@@ -2,15 +2,17 @@ import { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { PreRoutingServer } from './common/http/pre-routing-server';
 import { HttpPlatform } from './platform/http-platform';
-import { writeErrorEnvelope } from './common/error-envelope';
 import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
 import { applyServerTimeouts } from './common/http/http-server-limits';
+import { NO_HEADERS, preparedEnvelope, writeEarlyAnswer } from './common/http/early-answer';
 import { declaresMoreThan } from './common/http/request-body';
-import { hasBadHost, requestPath } from './common/http/request-target';
+import { hasBadHost } from './common/http/request-target';
 import { setSecurityHeaders } from './common/http/security-headers';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
+import { REQUEST_ID_HEADER } from './common/request-id';
+import { writeHeaders } from './cors/cors-http';
 import { CorsRequestHandler } from './cors/cors-request.handler';
 import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
@@ -22,17 +24,20 @@ import { HttpMetrics } from './metrics/http-metrics';
  * tests exercise the production pipeline. The app must be created by createApp() (a platform
  * adapter on the PreRoutingServer, `bodyParser: false`). Order matters:
  * 0. the HTTP server: timeouts, and JSON answers to what Node's parser refuses;
- * 1. pre-routing, before Express or Fastify (and before a `100 Continue`): security headers, request id +
- *    access log, metrics, a 400 for a target without a usable path or an HTTP/1.1 request without one Host,
- *    then CORS, which answers preflights and refusals itself and writes an allowed origin's
- *    headers before anything can fail, then a 405 for a known path asked with another method,
- *    then the 413 for a declared Content-Length over the limit;
+ * 1. pre-routing, before Express or Fastify (and before a `100 Continue`): the request's exchange
+ *    (id, path, start; PreRoutingServer), a 400 for a target without a usable path or an HTTP/1.1
+ *    request without one Host, then CORS, which answers preflights and refusals itself, then a 405
+ *    for a known path asked with another method, then the 413 for a declared Content-Length over
+ *    the limit. Each of these answers is written whole in one writeHead (early-answer.ts); a
+ *    request let through gets the security headers, its id and an allowed origin's CORS headers
+ *    before anything can fail;
  * 2. the platform's body parsing (src/platform/): the same JSON body reader, with the size, depth
  *    and element limits;
  * 3. Nest: guards (CorsGuard, RequireJsonGuard on routes that take JSON), the validation pipe,
  *    the handler, the error-envelope filter.
  * Whatever answers before the body has arrived also closes the connection, unless that body is
- * JSON of at most 16 KiB, which Node skips (request-body.ts).
+ * JSON of at most 16 KiB, which Node skips (early-answer.ts). When a response is done, its
+ * metrics and its one access line are written.
  */
 export async function configureApp<T extends INestApplication>(
   app: T,
@@ -52,28 +57,39 @@ export async function configureApp<T extends INestApplication>(
     accessLog.clientError(answer);
     if (recordMetrics) metrics.parserError(answer.status);
   });
-  adapter.setPreRouting((req, res) => {
-    setSecurityHeaders(req, res);
-    // Parsed once, for the log, the metrics, the CORS route lookup and the 405.
-    const path = requestPath(req);
-    accessLog.track(req, res, path);
-    if (recordMetrics) metrics.track(req, res, path);
+  const badRequest = preparedEnvelope(400, ErrorMessages.badRequest);
+  const methodNotAllowed = preparedEnvelope(405, ErrorMessages.methodNotAllowed);
+  const payloadTooLarge = preparedEnvelope(413, ErrorMessages.payloadTooLarge);
+  adapter.setPreRouting((req, res, exchange) => {
+    if (recordMetrics) metrics.begin();
+    const path = exchange.path;
     if (path === undefined || hasBadHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.
-      res.setHeader('Connection', 'close');
-      writeErrorEnvelope(res, 400, ErrorMessages.badRequest);
+      exchange.closeConnection = true;
+      writeEarlyAnswer(res, exchange, 400, NO_HEADERS, badRequest);
       return true;
     }
-    if (cors.handle(req, res, path)) return true;
+    const decision = cors.handle(req, res, exchange, path);
+    if (decision === true) return true;
     const allow = routes.allowHeaderFor(req.method ?? 'GET', path);
     if (allow !== undefined) {
-      res.setHeader('Allow', allow);
-      writeErrorEnvelope(res, 405, ErrorMessages.methodNotAllowed);
+      writeEarlyAnswer(res, exchange, 405, decision.headers, methodNotAllowed, ['Allow', allow]);
       return true;
     }
-    if (!declaresMoreThan(req, bodyLimitBytes)) return false;
-    writeErrorEnvelope(res, 413, ErrorMessages.payloadTooLarge);
-    return true;
+    if (declaresMoreThan(req, bodyLimitBytes)) {
+      writeEarlyAnswer(res, exchange, 413, decision.headers, payloadTooLarge);
+      return true;
+    }
+    // On to the platform: the headers every response carries, in the order of an early answer.
+    setSecurityHeaders(res, path);
+    res.setHeader(REQUEST_ID_HEADER, exchange.id);
+    writeHeaders(res, decision.headers);
+    if (exchange.closeConnection) res.setHeader('Connection', 'close');
+    return false;
+  });
+  adapter.onExchangeDone((req, res, exchange) => {
+    if (recordMetrics) metrics.record(req, res, exchange);
+    accessLog.write(req, res, exchange);
   });
   await platform.configure(app, {
     limits: {

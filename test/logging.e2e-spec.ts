@@ -131,19 +131,15 @@ describe('logs (spawned dist/main.js)', () => {
       expect(['debug', 'info', 'warn', 'error']).toContain(line.level);
       expect(String(line.time)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     }
+    // A refusal writes one line: its access line, at warn, saying why.
     const incident = lines.filter((line) => line.reqId === 'incident-42');
     expect(incident).toEqual([
       expect.objectContaining({
         level: 'warn',
         msg: 'CORS refused POST "/greet": origin "https://evil.example" not allowed',
-        origin: 'https://evil.example',
-        reason: 'origin_not_allowed',
-      }),
-      expect.objectContaining({
-        level: 'info',
-        msg: 'request completed',
         status: 403,
         reason: 'Origin not allowed',
+        cors: 'origin_not_allowed',
         origin: 'https://evil.example',
         userAgent: 'probe/1.0',
         bytes: expect.any(Number),
@@ -203,15 +199,12 @@ describe('logs (spawned dist/main.js)', () => {
     await request(service.url).get('/health/live');
     await sleep(200);
     const lines = jsonLogLines(service.stdout());
-    expect(lines).toContainEqual(
+    expect(lines.filter((line) => line.status === 403)).toEqual([
       expect.objectContaining({
         level: 'warn',
         msg: 'CORS refused POST "/greet": origin "https://evil.example" not allowed',
       }),
-    );
-    expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'info', msg: 'request completed', status: 403 }),
-    );
+    ]);
     expect(lines).toContainEqual(
       expect.objectContaining({ level: 'debug', msg: 'request completed', path: '/health/live' }),
     );
@@ -227,6 +220,22 @@ describe('logs (spawned dist/main.js)', () => {
     expect(lines.filter((line) => line.level === 'warn').map((line) => line.msg)).toEqual([
       'CORS refused POST "/greet": origin "null" not allowed',
     ]);
+  });
+
+  it('ACCESS_LOG=errors keeps only 4xx, 5xx and refused requests; off writes no access line', async () => {
+    const send = async (target: ServiceProcess) => {
+      await request(target.url).post('/greet').send({ name: 'A' }).expect(200);
+      await request(target.url).post('/greet').send({}).expect(400);
+      await request(target.url).post('/greet').set('Origin', 'null').send({}).expect(403);
+      await request(target.url).get('/nope').expect(404);
+      await sleep(200);
+      return jsonLogLines(target.stdout()).filter((line) => line.reqId !== undefined);
+    };
+    service = await startService({ ...PROD, LOG_LEVEL: 'info', ACCESS_LOG: 'errors' });
+    expect((await send(service)).map((line) => line.status)).toEqual([400, 403, 404]);
+    service.kill();
+    service = await startService({ ...PROD, LOG_LEVEL: 'info', ACCESS_LOG: 'off' });
+    expect(await send(service)).toEqual([]);
   });
 
   it('development: human-readable lines, not JSON', async () => {

@@ -58,11 +58,10 @@ describe('protocol edges (e2e)', () => {
         server.url,
         head(['GET http://h?/greet/languages HTTP/1.1', 'Host: h', `Origin: ${FOREIGN_ORIGIN}`]),
       );
+      // The public route would answer 200 with `*`: the environment's policy refused it instead.
+      // (Its access line names the path "/": test/cors-logging.e2e-spec.ts.)
       expect(res.status).toBe(403);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      expect(logger.warnings).toEqual([
-        `CORS refused GET "/": origin "${FOREIGN_ORIGIN}" not allowed`,
-      ]);
     });
 
     it('GET http://h/greet/languages?x is the public route', async () => {

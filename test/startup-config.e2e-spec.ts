@@ -35,6 +35,7 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
       'KEEP_ALIVE_TIMEOUT_MS must be an integer 1000-3600000, got "5s"',
     ],
     ['NODE_ENV', 'prod', 'NODE_ENV must be one of development, production, test, got "prod"'],
+    ['ACCESS_LOG', 'some', 'ACCESS_LOG must be one of all, errors, off, got "some"'],
   ])('%s=%s → exit 1 naming the variable and value', async (name, value, message) => {
     const result = await runService({ [name]: value });
     expect(result.code).toBe(1);

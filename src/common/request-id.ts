@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -8,17 +8,11 @@ const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * The request's id: the caller's `X-Request-Id` when well-formed (so a front end or a proxy can
- * correlate), otherwise a new UUID. Echoed on the response either way.
+ * correlate), otherwise a new UUID. Every response echoes it.
  */
-export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+  return typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
 }
 
-/** The id assignRequestId gave the response, for log lines written while it is handled. */
-export function requestIdOf(res: ServerResponse): string | undefined {
-  const id = res.getHeader(REQUEST_ID_HEADER);
-  return typeof id === 'string' ? id : undefined;
-}
+export { requestIdOf } from './http/exchange';

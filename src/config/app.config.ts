@@ -9,6 +9,10 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/** Which responses get an access line: every one, only 4xx/5xx/aborted/refused ones, none. */
+export const ACCESS_LOG_MODES = ['all', 'errors', 'off'] as const;
+export type AccessLogMode = (typeof ACCESS_LOG_MODES)[number];
+
 /**
  * Whole request bodies are held in memory: past a few megabytes one request could take a pod
  * over its memory limit (and Node cannot even build a string of hundreds of megabytes).
@@ -28,6 +32,7 @@ export function readAppEnv(reader: EnvReader) {
     bodyMaxElements: reader.integer('BODY_MAX_ELEMENTS', 1000, 1, 100_000),
     ...readTimeouts(reader),
     logLevel: reader.oneOf<LogLevelName>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    accessLog: reader.oneOf<AccessLogMode>('ACCESS_LOG', ACCESS_LOG_MODES, 'all'),
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     docsEnabled: reader.boolean('DOCS_ENABLED', nodeEnv !== 'production'),
     httpPlatform: reader.oneOf<HttpPlatformName>('HTTP_PLATFORM', HTTP_PLATFORMS, 'express'),

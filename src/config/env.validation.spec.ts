@@ -20,6 +20,7 @@ describe('validateEnv', () => {
 describe('knownEnvVariables', () => {
   it('lists every variable the parsers read', () => {
     expect(knownEnvVariables()).toEqual([
+      'ACCESS_LOG',
       'BODY_LIMIT',
       'BODY_MAX_DEPTH',
       'BODY_MAX_ELEMENTS',

@@ -1,19 +1,6 @@
-import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { messageSlot } from '../common/http/message-slot';
-import { answerAheadOfBody } from '../common/http/request-body';
-import { requestPath } from '../common/http/request-target';
-import { requestIdOf } from '../common/request-id';
-import { shorten } from '../common/shorten';
-import {
-  CorsDecision,
-  CorsPolicy,
-  RefusalCode,
-  CorsRequest,
-  HeaderList,
-  PreflightRequest,
-  quote,
-} from './cors-policy';
+import { CorsDecision, CorsPolicy, CorsRequest, HeaderList, PreflightRequest } from './cors-policy';
 
 /**
  * The only place the CORS layer touches the HTTP objects. It uses node:http's request and
@@ -28,32 +15,13 @@ export const decidedWith = admittedBy.get;
 
 const finalDecision = messageSlot<CorsDecision, IncomingMessage>('corsDecision');
 
-/** Remembers the request's final CORS decision, for the metrics counted when it is done. */
+/**
+ * Remembers the request's final CORS decision, for the metrics counted and the access line written
+ * when it is done (a refusal's line carries its reason).
+ */
 export const recordDecision = finalDecision.set;
 /** The request's CORS decision, or undefined when it was answered before CORS looked at it. */
 export const decisionOf = finalDecision.get;
-
-const logger = new Logger('Cors');
-
-/**
- * One warn line per refusal, with the reason: the browser only says "CORS error", so this is what
- * an operator debugging a front end reads. The request id, the origin and the reason's fixed word
- * are fields too, so the line joins the access line and can be filtered. Hostile values are
- * quoted and shortened.
- */
-export function logRefusal(
-  req: IncomingMessage,
-  res: ServerResponse,
-  decision: { readonly code: RefusalCode; readonly reason: string },
-): void {
-  const origin = req.headers.origin;
-  logger.warn({
-    msg: `CORS refused ${req.method ?? '?'} ${quote(requestPath(req) ?? '?')}: ${decision.reason}`,
-    reqId: requestIdOf(res),
-    ...(origin === undefined ? {} : { origin: shorten(origin, 200) }),
-    reason: decision.code,
-  });
-}
 
 export function readCorsRequest(req: IncomingMessage): CorsRequest {
   return { origins: originLines(req), fetchSite: header(req, 'sec-fetch-site') };
@@ -98,12 +66,6 @@ export function clearCorsHeaders(res: ServerResponse): void {
   for (const name of res.getHeaderNames()) {
     if (name.startsWith('access-control-')) res.removeHeader(name);
   }
-}
-
-/** No Content-Length: a 204 must not send one (RFC 9110 §8.6). */
-export function endEmpty(res: ServerResponse, status: number): void {
-  res.statusCode = status;
-  answerAheadOfBody(res, () => res.end());
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -45,6 +45,16 @@ export type CorsDecision =
 /** Longer Access-Control-Request-Headers values are refused unread. */
 const MAX_REQUEST_HEADERS_LENGTH = 4096;
 
+/**
+ * Allowed decisions are kept per origin (and preflight verdicts per requested header list), so
+ * the usual request reuses a decision instead of building one. The caches stop growing at this
+ * size: a one-label pattern admits any number of origins, and a client chooses the header list.
+ */
+const DECISION_CACHE_LIMIT = 256;
+const CACHED_HEADER_LIST_LENGTH = 256;
+
+type HeaderProblem = { kind: 'refused'; code: RefusalCode; reason: string };
+
 const VARY_ORIGIN: HeaderList = [['Vary', 'Origin']];
 const VARY_PREFLIGHT: HeaderList = [
   ['Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers'],
@@ -66,6 +76,11 @@ export class CorsPolicy {
   private readonly notCorsHeaders: HeaderList;
   /** What a refused actual request keeps: no Access-Control-* header, only Vary. */
   private readonly refusedHeaders: HeaderList;
+  private readonly notCors: CorsDecision;
+  private readonly allowedActual = new Map<string, CorsDecision>();
+  private readonly allowedPreflight = new Map<string, CorsDecision>();
+  /** Requested header list → its problem, or null when every header is allowed. */
+  private readonly headerVerdicts = new Map<string, HeaderProblem | null>();
 
   constructor(readonly options: CorsPolicyOptions) {
     this.isPublic = options.allowlist.kind === 'any';
@@ -95,19 +110,21 @@ export class CorsPolicy {
       ...credentials,
       ...VARY_PREFLIGHT,
     ];
+    this.notCors = { kind: 'not-cors', headers: this.notCorsHeaders };
   }
 
   /** An actual (non-preflight) request. */
   decide(request: CorsRequest): CorsDecision {
-    if (request.origins === undefined || request.fetchSite === 'same-origin') {
-      return { kind: 'not-cors', headers: this.notCorsHeaders };
-    }
+    if (request.origins === undefined || request.fetchSite === 'same-origin') return this.notCors;
     const origin = this.allowedOrigin(request.origins);
     if (origin === undefined) return refuseOrigins(request.origins, this.refusedHeaders);
-    return {
-      kind: 'allowed',
-      headers: [['Access-Control-Allow-Origin', origin], ...this.actualHeaders],
-    };
+    return (
+      this.allowedActual.get(origin) ??
+      remember(this.allowedActual, origin, {
+        kind: 'allowed',
+        headers: [['Access-Control-Allow-Origin', origin], ...this.actualHeaders],
+      })
+    );
   }
 
   /** A preflight: OPTIONS with Origin and Access-Control-Request-Method. */
@@ -118,12 +135,27 @@ export class CorsPolicy {
       const reason = `method ${quote(request.requestMethod)} not allowed`;
       return refuse('method_not_allowed', reason, VARY_PREFLIGHT);
     }
-    const headerProblem = this.findHeaderProblem(request.requestHeaders);
+    const headerProblem = this.headerProblemOf(request.requestHeaders);
     if (headerProblem !== undefined) return { ...headerProblem, headers: VARY_PREFLIGHT };
-    return {
-      kind: 'allowed',
-      headers: [['Access-Control-Allow-Origin', origin], ...this.preflightHeaders],
-    };
+    return (
+      this.allowedPreflight.get(origin) ??
+      remember(this.allowedPreflight, origin, {
+        kind: 'allowed',
+        headers: [['Access-Control-Allow-Origin', origin], ...this.preflightHeaders],
+      })
+    );
+  }
+
+  private headerProblemOf(requestHeaders: string | undefined): HeaderProblem | undefined {
+    if (requestHeaders === undefined) return undefined;
+    const known = this.headerVerdicts.get(requestHeaders);
+    if (known !== undefined) return known ?? undefined;
+    const problem = this.findHeaderProblem(requestHeaders);
+    // Long lists are checked each time rather than kept: the cache holds short keys only.
+    if (requestHeaders.length <= CACHED_HEADER_LIST_LENGTH) {
+      remember(this.headerVerdicts, requestHeaders, problem ?? null);
+    }
+    return problem;
   }
 
   /** The Access-Control-Allow-Origin value, or undefined when refused. */
@@ -135,10 +167,7 @@ export class CorsPolicy {
     return this.isPublic ? '*' : origin;
   }
 
-  private findHeaderProblem(
-    requestHeaders: string | undefined,
-  ): { kind: 'refused'; code: RefusalCode; reason: string } | undefined {
-    if (requestHeaders === undefined) return undefined;
+  private findHeaderProblem(requestHeaders: string): HeaderProblem | undefined {
     if (requestHeaders.length > MAX_REQUEST_HEADERS_LENGTH) {
       const reason = 'request headers list too long';
       return { kind: 'refused', code: 'request_headers_too_long', reason };
@@ -152,6 +181,12 @@ export class CorsPolicy {
     }
     return undefined;
   }
+}
+
+/** Stores `value` while the cache is below its limit; returns it either way. */
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size < DECISION_CACHE_LIMIT) cache.set(key, value);
+  return value;
 }
 
 function refuse(code: RefusalCode, reason: string, headers: HeaderList): CorsDecision {

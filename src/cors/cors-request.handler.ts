@@ -1,21 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { writeErrorEnvelope } from '../common/error-envelope';
 import { ErrorMessages } from '../common/error-messages';
-import {
-  logRefusal,
-  endEmpty,
-  markDecided,
-  readCorsRequest,
-  readPreflight,
-  recordDecision,
-  writeHeaders,
-} from './cors-http';
+import { PreparedEnvelope, preparedEnvelope, writeEarlyAnswer } from '../common/http/early-answer';
+import type { Exchange } from '../common/http/exchange';
+import { markDecided, readCorsRequest, readPreflight, recordDecision } from './cors-http';
 import {
   CorsDecision,
   CorsPolicy,
   CorsRequest,
   PreflightRequest,
+  REFUSAL_CODES,
   RefusalCode,
 } from './cors-policy';
 import { CorsRouteTable } from './cors-route-table';
@@ -39,10 +33,17 @@ export class CorsRequestHandler {
   constructor(private readonly routes: CorsRouteTable) {}
 
   /**
-   * Returns true when it answered the request (preflight or refusal). `path` is the request's
-   * path as the router will see it (requestPath).
+   * Answers a preflight or a refusal whole, in one writeHead, and returns true; otherwise returns
+   * the decision, whose headers the caller writes with the rest of the response. `path` is the
+   * request's path as the router will see it (requestPath). The decision is recorded either way
+   * (decisionOf): the access line and the metrics read it.
    */
-  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    exchange: Exchange,
+    path: string,
+  ): true | CorsDecision {
     const preflight = readPreflight(req);
     const { policy, decision } = this.evaluate(
       req.method ?? 'GET',
@@ -50,18 +51,16 @@ export class CorsRequestHandler {
       preflight ?? readCorsRequest(req),
     );
     recordDecision(req, decision);
-    writeHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
-      logRefusal(req, res, decision);
-      writeErrorEnvelope(res, 403, refusalMessage(decision.code));
+      writeEarlyAnswer(res, exchange, 403, decision.headers, REFUSALS[decision.code]);
       return true;
     }
     if (preflight) {
-      endEmpty(res, 204);
+      writeEarlyAnswer(res, exchange, 204, decision.headers);
       return true;
     }
     markDecided(req, policy);
-    return false;
+    return decision;
   }
 
   /**
@@ -75,6 +74,11 @@ export class CorsRequestHandler {
     return { policy, decision };
   }
 }
+
+/** The 403 of each refusal, serialised once. */
+const REFUSALS: Readonly<Record<RefusalCode, PreparedEnvelope>> = Object.fromEntries(
+  REFUSAL_CODES.map((code) => [code, preparedEnvelope(403, refusalMessage(code))]),
+) as Record<RefusalCode, PreparedEnvelope>;
 
 /** The 403's `error`: a preflight refused for its method or headers says so, not "Origin". */
 export function refusalMessage(code: RefusalCode): string {

@@ -4,7 +4,6 @@ import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
   clearCorsHeaders,
   decidedWith,
-  logRefusal,
   readCorsRequest,
   recordDecision,
   writeHeaders,
@@ -35,7 +34,7 @@ export class CorsGuard implements CanActivate {
     clearCorsHeaders(res);
     writeHeaders(res, decision.headers);
     if (decision.kind !== 'refused') return true;
-    logRefusal(req, res, decision);
+    // The access line of this request says why (recordDecision above): one line per refusal.
     throw new CorsForbiddenException(decision.reason);
   }
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_VERSION } from '../common/app-version';
 import { wasAnsweredOnSocket } from '../common/http/client-error';
+import type { Exchange } from '../common/http/exchange';
 import { AppConfig, appConfig } from '../config/app.config';
 import { docsRouteOf } from '../docs/docs-routes';
 import { decisionOf, isPreflight } from '../cors/cors-http';
@@ -36,6 +37,11 @@ const DURATION_BUCKETS = [
 
 type DurationLabel =
   'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
+type DurationChild = ReturnType<Histogram<DurationLabel>['labels']>;
+type DecisionChild = ReturnType<Counter<'kind' | 'outcome' | 'reason'>['labels']>;
+
+/** The status of a response never completed, as a cache key (it has no status label). */
+const ABORTED = 0;
 
 /**
  * The service's Prometheus metrics, named after OpenTelemetry's HTTP semantic conventions. Every
@@ -52,6 +58,9 @@ export class HttpMetrics {
   private readonly corsDecisions: Counter<'kind' | 'outcome' | 'reason'>;
   private readonly parserErrors: Counter<'http_response_status_code'>;
   private readonly docsEnabled: boolean;
+  /** method → route → status (ABORTED for none) → the bound histogram child. */
+  private readonly durationChildren = new Map<string, Map<string, Map<number, DurationChild>>>();
+  private readonly decisionChildren = new Map<string, DecisionChild>();
 
   constructor(
     private readonly routes: CorsRouteTable,
@@ -95,18 +104,9 @@ export class HttpMetrics {
     }).set({ version: APP_VERSION }, 1);
   }
 
-  /**
-   * Counts the request as active until its connection is done with it, then records it. The route
-   * is read now, before routing: middleware mounted at a path (Swagger UI's) rewrites `req.url`.
-   */
-  track(req: IncomingMessage, res: ServerResponse, path: string | undefined): void {
-    const start = performance.now();
-    const route = this.routeOf(path);
+  /** Counts the request as active until its connection is done with it (record()). */
+  begin(): void {
     this.active.inc();
-    res.once('close', () => {
-      this.active.dec();
-      this.record(req, res, route, (performance.now() - start) / 1000);
-    });
   }
 
   /**
@@ -127,38 +127,67 @@ export class HttpMetrics {
     );
   }
 
-  private record(req: IncomingMessage, res: ServerResponse, route: string, seconds: number): void {
+  /**
+   * Records a response when its connection is done with it. The route comes from the path read
+   * before routing (the exchange's): middleware mounted at a path (Swagger UI's) rewrites
+   * `req.url`.
+   */
+  record(req: IncomingMessage, res: ServerResponse, exchange: Exchange): void {
+    this.active.dec();
+    const seconds = (performance.now() - exchange.start) / 1000;
     const method =
       req.method !== undefined && KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
+    const route = this.routeOf(exchange.path);
     // A response never completed (client gone, connection cut at shutdown) has no status code the
     // client saw; OpenTelemetry records it with error.type instead. The access log agrees. A 5xx
     // carries its status as error.type too, as the conventions say.
-    if (res.writableFinished || wasAnsweredOnSocket(res)) {
-      const status = res.statusCode;
-      this.duration.observe(
-        status >= 500
-          ? {
-              http_request_method: method,
-              http_route: route,
-              http_response_status_code: status,
-              error_type: String(status),
-            }
-          : { http_request_method: method, http_route: route, http_response_status_code: status },
-        seconds,
-      );
-    } else {
-      this.duration.observe(
-        { http_request_method: method, http_route: route, error_type: 'aborted' },
-        seconds,
-      );
-    }
+    const status = res.writableFinished || wasAnsweredOnSocket(res) ? res.statusCode : ABORTED;
+    this.durationChild(method, route, status).observe(seconds);
     const decision = decisionOf(req);
     if (decision === undefined) return;
-    this.corsDecisions.inc({
-      kind: isPreflight(req) ? 'preflight' : 'actual',
-      outcome: decision.kind === 'not-cors' ? 'not_cors' : decision.kind,
-      reason: decision.kind === 'refused' ? decision.code : 'none',
-    });
+    this.decisionChild(
+      isPreflight(req) ? 'preflight' : 'actual',
+      decision.kind === 'not-cors' ? 'not_cors' : decision.kind,
+      decision.kind === 'refused' ? decision.code : 'none',
+    ).inc();
+  }
+
+  /**
+   * The histogram's child for one label set, bound once and then reused: prom-client hashes a
+   * label object on every observe() otherwise. Every key comes from a fixed set (methods, routes,
+   * status codes), so the cache is bounded like the series themselves.
+   */
+  private durationChild(method: string, route: string, status: number): DurationChild {
+    let byRoute = this.durationChildren.get(method);
+    if (byRoute === undefined)
+      this.durationChildren.set(method, (byRoute = new Map<string, Map<number, DurationChild>>()));
+    let byStatus = byRoute.get(route);
+    if (byStatus === undefined) byRoute.set(route, (byStatus = new Map<number, DurationChild>()));
+    let child = byStatus.get(status);
+    if (child === undefined) {
+      const labels: Partial<Record<DurationLabel, string | number>> = {
+        http_request_method: method,
+        http_route: route,
+      };
+      if (status === ABORTED) labels.error_type = 'aborted';
+      else {
+        labels.http_response_status_code = status;
+        if (status >= 500) labels.error_type = String(status);
+      }
+      child = this.duration.labels(labels);
+      byStatus.set(status, child);
+    }
+    return child;
+  }
+
+  private decisionChild(kind: string, outcome: string, reason: string): DecisionChild {
+    const key = `${kind}|${outcome}|${reason}`;
+    let child = this.decisionChildren.get(key);
+    if (child === undefined) {
+      child = this.corsDecisions.labels({ kind, outcome, reason });
+      this.decisionChildren.set(key, child);
+    }
+    return child;
   }
 
   private routeOf(path: string | undefined): string {

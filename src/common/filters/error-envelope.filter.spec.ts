@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { attachExchange, Exchange } from '../http/exchange';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
 
 interface Reply {
@@ -18,8 +19,9 @@ function setup(headersSent = false) {
   const response = {
     req: { complete: true, headers: {} },
     setHeader: jest.fn(),
-    getHeader: (name: string) => (name === 'X-Request-Id' ? 'req-1' : undefined),
+    getHeader: () => undefined,
   };
+  attachExchange(response as never, new Exchange('req-1', '/greet', false));
   const filter = new ErrorEnvelopeFilter({ httpAdapter: adapter } as unknown as HttpAdapterHost);
   const host = {
     switchToHttp: () => ({ getResponse: () => response, getRequest: () => response.req }),

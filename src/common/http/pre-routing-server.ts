@@ -2,8 +2,11 @@ import { Logger } from '@nestjs/common';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
-import { requestIdOf } from '../request-id';
-import { closeIfBodyWillNotBeRead } from './request-body';
+import { requestIdFor } from '../request-id';
+import { preparedEnvelope, writeEarlyAnswer } from './early-answer';
+import { attachExchange, Exchange, exchangeOf } from './exchange';
+import { declaresNonJsonBody } from './request-body';
+import { requestPath } from './request-target';
 
 /** Responses whose connections the shutdown timeout cut (their access lines say so). */
 const cutAtShutdown = new WeakSet<ServerResponse>();
@@ -13,7 +16,20 @@ export function wasCutAtShutdown(res: ServerResponse): boolean {
 }
 
 /** Returns true when it has answered the request itself. */
-export type PreRoutingHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type PreRoutingHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  exchange: Exchange,
+) => boolean;
+
+/** Called once per response, when its connection is done with it (finished, aborted or cut). */
+export type ExchangeDoneHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  exchange: Exchange,
+) => void;
+
+const INTERNAL_ERROR = preparedEnvelope(500, ErrorMessages.internal);
 
 /** Hands a request the pre-routing handler let through to the platform (Express, Fastify). */
 export type PlatformHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,9 +44,26 @@ export type PlatformHandler = (req: IncomingMessage, res: ServerResponse) => voi
 export class PreRoutingServer {
   private readonly logger = new Logger('PreRouting');
   private preRouting: PreRoutingHandler = () => false;
+  private done: ExchangeDoneHandler = () => undefined;
   private closing = false;
   private readonly inFlight = new Set<ServerResponse>();
   private server?: http.Server;
+  /**
+   * The one 'close' listener of every response, created once: it runs with the response as
+   * `this`, so no closure is built per request.
+   */
+  private readonly onResponseClose: (this: ServerResponse) => void;
+
+  constructor() {
+    const inFlight = this.inFlight;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
+    this.onResponseClose = function (this: ServerResponse) {
+      inFlight.delete(this);
+      const exchange = exchangeOf(this);
+      if (exchange !== undefined) self.done(this.req, this, exchange);
+    };
+  }
 
   /** Responses not yet done: at the shutdown timeout, the requests about to be cut. */
   get inFlightCount(): number {
@@ -41,25 +74,27 @@ export class PreRoutingServer {
     this.preRouting = handler;
   }
 
+  /** What to do when a response is done (the access line, the metrics). */
+  onExchangeDone(handler: ExchangeDoneHandler): void {
+    this.done = handler;
+  }
+
   create(platform: PlatformHandler): http.Server {
     // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-      this.track(req, res);
-      if (!this.runPreRouting(req, res)) platform(req, res);
+      if (!this.runPreRouting(req, res, this.track(req, res))) platform(req, res);
     });
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
     // here CORS, the 405 and the body limit decide first, and only a request they let through
     // is told to continue.
     server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      this.track(req, res);
-      if (this.runPreRouting(req, res)) return;
+      if (this.runPreRouting(req, res, this.track(req, res))) return;
       res.writeContinue();
       platform(req, res);
     });
     // Any other expectation: Node's bare 417 becomes the envelope, after the same checks.
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-      this.track(req, res);
-      if (this.runPreRouting(req, res)) return;
+      if (this.runPreRouting(req, res, this.track(req, res))) return;
       res.setHeader('Connection', 'close');
       writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
     });
@@ -84,6 +119,8 @@ export class PreRoutingServer {
   async drain(close: () => Promise<void>): Promise<void> {
     this.closing = true;
     for (const res of this.inFlight) {
+      const exchange = exchangeOf(res);
+      if (exchange !== undefined) exchange.closeConnection = true;
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
     const server = this.server;
@@ -96,29 +133,35 @@ export class PreRoutingServer {
   }
 
   /**
-   * Remembers the response until it is done, so a drain can still mark it `Connection: close`,
-   * and closes the connection of any response to a body the service will not read.
+   * Starts the request's exchange (its id, path and start time) and remembers the response until
+   * it is done, so a drain can still mark it `Connection: close`. A response to a body the
+   * service will not read, or one that arrives while draining, closes its connection.
    */
-  private track(req: IncomingMessage, res: ServerResponse): void {
-    closeIfBodyWillNotBeRead(req, res);
-    // Tracked even while closing: a late request counts among those a shutdown timeout cuts.
-    if (this.closing) res.setHeader('Connection', 'close');
+  private track(req: IncomingMessage, res: ServerResponse): Exchange {
+    const exchange = new Exchange(
+      requestIdFor(req),
+      requestPath(req),
+      // Tracked even while closing: a late request counts among those a shutdown timeout cuts.
+      this.closing || declaresNonJsonBody(req),
+    );
+    attachExchange(res, exchange);
     this.inFlight.add(res);
-    res.once('close', () => this.inFlight.delete(res));
+    res.on('close', this.onResponseClose);
+    return exchange;
   }
 
-  private runPreRouting(req: IncomingMessage, res: ServerResponse): boolean {
+  private runPreRouting(req: IncomingMessage, res: ServerResponse, exchange: Exchange): boolean {
     try {
-      return this.preRouting(req, res);
+      return this.preRouting(req, res, exchange);
     } catch (error) {
       // A throw here would escape the server's request listener and crash the process.
       this.logger.error({
         msg: `Pre-routing failed: ${String(error)}`,
-        reqId: requestIdOf(res),
+        reqId: exchange.id,
         err: error instanceof Error ? error : new Error(String(error)),
       });
       if (res.headersSent) res.destroy();
-      else writeErrorEnvelope(res, 500, ErrorMessages.internal);
+      else writeEarlyAnswer(res, exchange, 500, [], INTERNAL_ERROR);
       return true;
     }
   }

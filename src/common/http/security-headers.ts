@@ -43,7 +43,20 @@ function recordHeaders(middleware: typeof forApi): HeaderPairs {
 export const API_HEADERS = recordHeaders(forApi);
 const DOCS_HEADERS = recordHeaders(forDocs);
 
-export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): void {
-  const headers = req.url !== undefined && req.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS;
+/** The same headers as `[name, value, name, value, …]`, the form writeHead takes whole. */
+const API_LINES: readonly string[] = API_HEADERS.flat();
+const DOCS_LINES: readonly string[] = DOCS_HEADERS.flat();
+
+function isDocsPath(path: string | undefined): boolean {
+  return path !== undefined && path.startsWith('/docs');
+}
+
+/** The security headers of a response to `path` (requestPath), flat. */
+export function securityLinesFor(path: string | undefined): readonly string[] {
+  return isDocsPath(path) ? DOCS_LINES : API_LINES;
+}
+
+export function setSecurityHeaders(res: ServerResponse, path: string | undefined): void {
+  const headers = isDocsPath(path) ? DOCS_HEADERS : API_HEADERS;
   for (const [name, value] of headers) res.setHeader(name, value);
 }

@@ -1,0 +1,40 @@
+import type { ServerResponse } from 'node:http';
+import { messageSlot } from './message-slot';
+
+/**
+ * What the service knows of one request from its first byte to its last: read once before
+ * routing, then by the early answers, the access log and the metrics when the response is done.
+ * One small object per request instead of several slots, closures and header lookups.
+ */
+export class Exchange {
+  /** performance.now() when the request's headers had arrived. */
+  readonly start = performance.now();
+  /**
+   * The response must close the connection: a body the service will never read (not JSON), a
+   * request that makes no sense as HTTP, or a request that came in while the server drains.
+   */
+  closeConnection: boolean;
+  /** Body bytes of an answer written in one writeHead (its Content-Length is not in getHeader). */
+  bytes: number | undefined = undefined;
+
+  constructor(
+    /** The request id, echoed as X-Request-Id (requestIdFor). */
+    readonly id: string,
+    /** The request's path as the router will see it (requestPath); undefined when unusable. */
+    readonly path: string | undefined,
+    closeConnection: boolean,
+  ) {
+    this.closeConnection = closeConnection;
+  }
+}
+
+const slot = messageSlot<Exchange, ServerResponse>('exchange');
+
+export const attachExchange = slot.set;
+/** The response's exchange; undefined for a response the pre-routing server did not see. */
+export const exchangeOf = slot.get;
+
+/** The id of the request a response answers, for log lines written while it is handled. */
+export function requestIdOf(res: ServerResponse): string | undefined {
+  return exchangeOf(res)?.id;
+}

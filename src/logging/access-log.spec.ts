@@ -1,0 +1,204 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino, { Logger } from 'pino';
+import { recordErrorReason } from '../common/error-envelope';
+import { Exchange } from '../common/http/exchange';
+import { traceIdOf } from '../common/http/trace-context';
+import { shorten } from '../common/shorten';
+import { AccessLogMode } from '../config/app.config';
+import { recordDecision } from '../cors/cors-http';
+import { CorsDecision, quote } from '../cors/cors-policy';
+import { AccessLog, LOG_VALUE_LIMIT } from './access-log';
+import { rootLoggerOptions, withJsonDestination } from './root-logger';
+
+/** Lines written to a destination, as pino's sonic-boom would get them. */
+class Capture {
+  readonly lines: string[] = [];
+  write(line: string): boolean {
+    this.lines.push(line);
+    return true;
+  }
+}
+
+interface Case {
+  readonly name: string;
+  readonly method?: string;
+  readonly path: string | undefined;
+  readonly headers?: Record<string, string>;
+  readonly status: number;
+  readonly completed?: boolean;
+  readonly contentLength?: number;
+  readonly earlyBytes?: number;
+  readonly reason?: string;
+  readonly decision?: CorsDecision;
+}
+
+const HOSTILE = 'https://e.example" ok="\\\u0000\u2028\u{1F600}' + 'x'.repeat(300);
+
+const CASES: readonly Case[] = [
+  {
+    name: 'an allowed POST',
+    method: 'POST',
+    path: '/greet',
+    headers: { origin: 'https://app.example.com', 'user-agent': 'browser/1.0' },
+    status: 200,
+    contentLength: 63,
+  },
+  { name: 'a preflight', method: 'OPTIONS', path: '/greet', status: 204, earlyBytes: 0 },
+  {
+    name: 'a refusal with a hostile origin and user agent',
+    method: 'POST',
+    path: '/greet',
+    headers: { origin: HOSTILE, 'user-agent': HOSTILE },
+    status: 403,
+    earlyBytes: 47,
+    reason: 'Origin not allowed',
+    decision: {
+      kind: 'refused',
+      code: 'origin_not_allowed',
+      reason: `origin ${quote(HOSTILE)} not allowed`,
+      headers: [],
+    },
+  },
+  {
+    name: 'a 404 whose message quotes a path',
+    method: 'GET',
+    path: '/a"b\\c/é/\u{1F600}',
+    status: 404,
+    contentLength: 60,
+    reason: 'Cannot GET /a"b\\c/é/\u{1F600}',
+  },
+  { name: 'a long path', method: 'GET', path: `/${'p'.repeat(500)}`, status: 404 },
+  { name: 'a target without a path', method: 'GET', path: undefined, status: 400 },
+  {
+    name: 'a traced request',
+    method: 'POST',
+    path: '/greet',
+    headers: { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` },
+    status: 200,
+    contentLength: 10,
+  },
+  { name: 'a health probe', method: 'GET', path: '/health/live', status: 200, contentLength: 9 },
+  { name: 'a 500', method: 'POST', path: '/greet', status: 500, reason: 'Internal server error' },
+  { name: 'an aborted request', method: 'POST', path: '/greet', status: 200, completed: false },
+];
+
+function fakeExchange(c: Case): {
+  req: IncomingMessage;
+  res: ServerResponse;
+  exchange: Exchange;
+} {
+  const req = { method: c.method, headers: c.headers ?? {} } as unknown as IncomingMessage;
+  const res = {
+    statusCode: c.status,
+    writableFinished: c.completed ?? true,
+    getHeader: (name: string) => (name === 'content-length' ? c.contentLength : undefined),
+  } as unknown as ServerResponse;
+  const exchange = new Exchange('req-1', c.path, false);
+  exchange.bytes = c.earlyBytes;
+  if (c.reason !== undefined) recordErrorReason(res, c.reason);
+  if (c.decision !== undefined) recordDecision(req, c.decision);
+  return { req, res, exchange };
+}
+
+/** The plain, obvious version: the fields as an object, through pino. */
+function plainLine(logger: Logger, c: Case): void {
+  const completed = c.completed ?? true;
+  const refusal = c.decision?.kind === 'refused' ? c.decision : undefined;
+  const path = shorten(c.path ?? '?', LOG_VALUE_LIMIT);
+  const level =
+    completed && c.status >= 500
+      ? 'error'
+      : refusal
+        ? 'warn'
+        : /^\/health(?:\/|$)/.test(path)
+          ? 'debug'
+          : 'info';
+  const bytes = c.earlyBytes ?? c.contentLength ?? (c.status === 204 ? 0 : undefined);
+  const origin = c.headers?.origin;
+  const userAgent = c.headers?.['user-agent'];
+  logger[level](
+    {
+      reqId: 'req-1',
+      traceId: traceIdOf({ headers: c.headers ?? {} } as IncomingMessage),
+      method: c.method,
+      path,
+      status: completed ? c.status : undefined,
+      aborted: completed ? undefined : true,
+      ms: 0,
+      bytes: completed ? bytes : undefined,
+      reason:
+        completed && c.status >= 400 && c.reason !== undefined
+          ? shorten(c.reason, LOG_VALUE_LIMIT)
+          : undefined,
+      cors: refusal?.code,
+      origin: origin === undefined ? undefined : shorten(origin, LOG_VALUE_LIMIT),
+      userAgent: userAgent === undefined ? undefined : shorten(userAgent, LOG_VALUE_LIMIT),
+    },
+    refusal
+      ? `CORS refused ${c.method} ${quote(c.path ?? '?')}: ${refusal.reason}`
+      : completed
+        ? 'request completed'
+        : 'request aborted',
+  );
+}
+
+/** Time and duration differ between two writes; everything else must be byte for byte. */
+const normalise = (line: string) =>
+  line.replace(/"time":"[^"]+"/, '"time":"T"').replace(/"ms":[0-9.]+/, '"ms":0');
+
+function accessLog(mode: AccessLogMode, level = 'debug') {
+  const capture = new Capture();
+  const logger = withJsonDestination(
+    pino(rootLoggerOptions({ logLevel: level } as never), capture),
+    capture,
+  );
+  return { log: new AccessLog(logger, { accessLog: mode }), capture };
+}
+
+describe('AccessLog', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    'writes %s exactly as pino writes the same fields',
+    (_name, c) => {
+      const { log, capture } = accessLog('all');
+      const { req, res, exchange } = fakeExchange(c);
+      log.write(req, res, exchange);
+
+      const plain = new Capture();
+      plainLine(pino(rootLoggerOptions({ logLevel: 'debug' } as never), plain), c);
+
+      expect(capture.lines).toHaveLength(1);
+      expect(normalise(capture.lines[0])).toBe(normalise(plain.lines[0]));
+      expect(() => JSON.parse(capture.lines[0]) as unknown).not.toThrow();
+    },
+  );
+
+  it('ACCESS_LOG=errors keeps 4xx, 5xx, aborted and refused responses; off keeps none', () => {
+    const errors = accessLog('errors');
+    const off = accessLog('off');
+    for (const c of CASES) {
+      const { req, res, exchange } = fakeExchange(c);
+      errors.log.write(req, res, exchange);
+      off.log.write(req, res, exchange);
+    }
+    const kept = errors.capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(kept.map((line) => line.status ?? 'aborted')).toEqual([
+      403,
+      404,
+      404,
+      400,
+      500,
+      'aborted',
+    ]);
+    expect(off.capture.lines).toEqual([]);
+  });
+
+  it('follows the log level: a health probe only at debug, a refusal still at warn', () => {
+    const { log, capture } = accessLog('all', 'warn');
+    for (const c of CASES) {
+      const { req, res, exchange } = fakeExchange(c);
+      log.write(req, res, exchange);
+    }
+    const levels = capture.lines.map((line) => (JSON.parse(line) as { level: string }).level);
+    expect(levels).toEqual(['warn', 'error']);
+  });
+});
