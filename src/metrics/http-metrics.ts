@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { APP_VERSION } from '../common/app-version';
 import { wasAnsweredOnSocket } from '../common/http/client-error';
 import type { Exchange } from '../common/http/exchange';
@@ -8,6 +8,7 @@ import { AppConfig, appConfig } from '../config/app.config';
 import { docsRouteOf } from '../docs/docs-routes';
 import { decisionOf, isPreflight } from '../cors/cors-http';
 import { CorsRouteTable } from '../cors/cors-route-table';
+import { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries } from './bound-metrics';
 import { MetricsConfig, metricsConfig } from './metrics.config';
 
 /** The route label of a request no route matches: never its raw path (an attacker's choice). */
@@ -37,8 +38,6 @@ const DURATION_BUCKETS = [
 
 type DurationLabel =
   'http_request_method' | 'http_route' | 'http_response_status_code' | 'error_type';
-type DurationChild = ReturnType<Histogram<DurationLabel>['labels']>;
-type DecisionChild = ReturnType<Counter<'kind' | 'outcome' | 'reason'>['labels']>;
 
 /** The status of a response never completed, as a cache key (it has no status label). */
 const ABORTED = 0;
@@ -53,14 +52,16 @@ export class HttpMetrics {
   readonly registry = new Registry();
   /** With METRICS_ENABLED=false nothing is recorded and no collector runs. */
   readonly enabled: boolean;
-  private readonly duration: Histogram<DurationLabel>;
-  private readonly active: Gauge;
-  private readonly corsDecisions: Counter<'kind' | 'outcome' | 'reason'>;
+  private readonly duration: BoundHistogram;
+  /** Requests in flight; the gauge reads it at each scrape (no label hashing per request). */
+  private activeCount = 0;
+  private readonly corsDecisions: BoundCounter;
   private readonly parserErrors: Counter<'http_response_status_code'>;
   private readonly docsEnabled: boolean;
   /** method → route → status (ABORTED for none) → the bound histogram child. */
-  private readonly durationChildren = new Map<string, Map<string, Map<number, DurationChild>>>();
-  private readonly decisionChildren = new Map<string, DecisionChild>();
+  private readonly durationSeries = new Map<string, Map<string, Map<number, HistogramSeries>>>();
+  /** kind → outcome → reason → the bound counter series. */
+  private readonly decisionSeries = new Map<string, Map<string, Map<string, CounterSeries>>>();
 
   constructor(
     private readonly routes: CorsRouteTable,
@@ -72,24 +73,26 @@ export class HttpMetrics {
     const registers = [this.registry];
     // Process and Node metrics (memory, CPU, event-loop lag, GC, heap), sampled at each scrape.
     if (enabled) collectDefaultMetrics({ register: this.registry });
-    this.duration = new Histogram({
-      name: 'http_server_request_duration_seconds',
-      help: 'Duration of HTTP server requests, from the request headers to the end of the response.',
-      labelNames: ['http_request_method', 'http_route', 'http_response_status_code', 'error_type'],
-      buckets: DURATION_BUCKETS,
+    this.duration = new BoundHistogram(
+      'http_server_request_duration_seconds',
+      'Duration of HTTP server requests, from the request headers to the end of the response.',
+      DURATION_BUCKETS,
       registers,
-    });
-    this.active = new Gauge({
+    );
+    const activeCount = () => this.activeCount;
+    new Gauge({
       name: 'http_server_active_requests',
       help: 'Number of HTTP requests in flight.',
       registers,
+      collect() {
+        this.set(activeCount());
+      },
     });
-    this.corsDecisions = new Counter({
-      name: 'cors_decisions_total',
-      help: 'CORS decisions by kind (actual, preflight), outcome (allowed, refused, not_cors) and reason.',
-      labelNames: ['kind', 'outcome', 'reason'],
+    this.corsDecisions = new BoundCounter(
+      'cors_decisions_total',
+      'CORS decisions by kind (actual, preflight), outcome (allowed, refused, not_cors) and reason.',
       registers,
-    });
+    );
     this.parserErrors = new Counter({
       name: 'http_server_parser_errors_total',
       help: "Requests Node's HTTP parser refused before they reached the service (malformed, timed out, headers too large).",
@@ -106,7 +109,7 @@ export class HttpMetrics {
 
   /** Counts the request as active until its connection is done with it (record()). */
   begin(): void {
-    this.active.inc();
+    this.activeCount++;
   }
 
   /**
@@ -116,15 +119,7 @@ export class HttpMetrics {
    */
   parserError(status: number): void {
     this.parserErrors.inc({ http_response_status_code: status });
-    this.duration.observe(
-      {
-        http_request_method: '_OTHER',
-        http_route: UNMATCHED_ROUTE,
-        http_response_status_code: status,
-        ...(status >= 500 ? { error_type: String(status) } : {}),
-      },
-      0,
-    );
+    this.durationOf('_OTHER', UNMATCHED_ROUTE, status).observe(0);
   }
 
   /**
@@ -133,7 +128,7 @@ export class HttpMetrics {
    * `req.url`.
    */
   record(req: IncomingMessage, res: ServerResponse, exchange: Exchange): void {
-    this.active.dec();
+    this.activeCount--;
     const seconds = (performance.now() - exchange.start) / 1000;
     const method =
       req.method !== undefined && KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';
@@ -142,10 +137,10 @@ export class HttpMetrics {
     // client saw; OpenTelemetry records it with error.type instead. The access log agrees. A 5xx
     // carries its status as error.type too, as the conventions say.
     const status = res.writableFinished || wasAnsweredOnSocket(res) ? res.statusCode : ABORTED;
-    this.durationChild(method, route, status).observe(seconds);
+    this.durationOf(method, route, status).observe(seconds);
     const decision = decisionOf(req);
     if (decision === undefined) return;
-    this.decisionChild(
+    this.decisionsOf(
       isPreflight(req) ? 'preflight' : 'actual',
       decision.kind === 'not-cors' ? 'not_cors' : decision.kind,
       decision.kind === 'refused' ? decision.code : 'none',
@@ -153,18 +148,22 @@ export class HttpMetrics {
   }
 
   /**
-   * The histogram's child for one label set, bound once and then reused: prom-client hashes a
-   * label object on every observe() otherwise. Every key comes from a fixed set (methods, routes,
-   * status codes), so the cache is bounded like the series themselves.
+   * The duration series of one label set, bound on first use and then reused. Every key comes
+   * from a fixed set (methods, routes, status codes), so the cache is bounded like the series.
    */
-  private durationChild(method: string, route: string, status: number): DurationChild {
-    let byRoute = this.durationChildren.get(method);
-    if (byRoute === undefined)
-      this.durationChildren.set(method, (byRoute = new Map<string, Map<number, DurationChild>>()));
+  private durationOf(method: string, route: string, status: number): HistogramSeries {
+    let byRoute = this.durationSeries.get(method);
+    if (byRoute === undefined) {
+      byRoute = new Map<string, Map<number, HistogramSeries>>();
+      this.durationSeries.set(method, byRoute);
+    }
     let byStatus = byRoute.get(route);
-    if (byStatus === undefined) byRoute.set(route, (byStatus = new Map<number, DurationChild>()));
-    let child = byStatus.get(status);
-    if (child === undefined) {
+    if (byStatus === undefined) {
+      byStatus = new Map<number, HistogramSeries>();
+      byRoute.set(route, byStatus);
+    }
+    let series = byStatus.get(status);
+    if (series === undefined) {
       const labels: Partial<Record<DurationLabel, string | number>> = {
         http_request_method: method,
         http_route: route,
@@ -174,20 +173,29 @@ export class HttpMetrics {
         labels.http_response_status_code = status;
         if (status >= 500) labels.error_type = String(status);
       }
-      child = this.duration.labels(labels);
-      byStatus.set(status, child);
+      series = this.duration.series(labels);
+      byStatus.set(status, series);
     }
-    return child;
+    return series;
   }
 
-  private decisionChild(kind: string, outcome: string, reason: string): DecisionChild {
-    const key = `${kind}|${outcome}|${reason}`;
-    let child = this.decisionChildren.get(key);
-    if (child === undefined) {
-      child = this.corsDecisions.labels({ kind, outcome, reason });
-      this.decisionChildren.set(key, child);
+  private decisionsOf(kind: string, outcome: string, reason: string): CounterSeries {
+    let byOutcome = this.decisionSeries.get(kind);
+    if (byOutcome === undefined) {
+      byOutcome = new Map<string, Map<string, CounterSeries>>();
+      this.decisionSeries.set(kind, byOutcome);
     }
-    return child;
+    let byReason = byOutcome.get(outcome);
+    if (byReason === undefined) {
+      byReason = new Map<string, CounterSeries>();
+      byOutcome.set(outcome, byReason);
+    }
+    let series = byReason.get(reason);
+    if (series === undefined) {
+      series = this.corsDecisions.series({ kind, outcome, reason });
+      byReason.set(reason, series);
+    }
+    return series;
   }
 
   private routeOf(path: string | undefined): string {
