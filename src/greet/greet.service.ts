@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isoNow } from '../common/iso-time';
 import { GreetRequestDto } from './dto/greet-request.dto';
 import { GreetResponseDto } from './dto/greet-response.dto';
 import { LanguagesResponseDto } from './dto/languages-response.dto';
@@ -10,8 +11,9 @@ export class GreetService {
     languages: LANGUAGE_CODES.map((code) => ({ code, greeting: GREETINGS[code] })),
   };
 
-  greet({ name, lang }: GreetRequestDto, now: Date = new Date()): GreetResponseDto {
-    return { greeting: `${GREETINGS[lang]}, ${name}!`, timestamp: now.toISOString() };
+  greet({ name, lang }: GreetRequestDto, now?: Date): GreetResponseDto {
+    const timestamp = now === undefined ? isoNow() : now.toISOString();
+    return { greeting: `${GREETINGS[lang]}, ${name}!`, timestamp };
   }
 
   listLanguages(): LanguagesResponseDto {

@@ -6,6 +6,7 @@ import { type ClientErrorAnswer, wasAnsweredOnSocket } from '../common/http/clie
 import type { Exchange } from '../common/http/exchange';
 import { wasCutAtShutdown } from '../common/http/pre-routing-server';
 import { traceIdOf } from '../common/http/trace-context';
+import { isoNow } from '../common/iso-time';
 import { shorten } from '../common/shorten';
 import { AccessLogMode, AppConfig, appConfig } from '../config/app.config';
 import { decisionOf } from '../cors/cors-http';
@@ -28,19 +29,6 @@ function isHealthPath(path: string): boolean {
 
 /** JSON string literal of a value the client chose (escaped) or the service wrote (trusted). */
 const json = JSON.stringify;
-
-let lastMillis = 0;
-let lastIso = '';
-
-/** pino's isoTime, computed once per millisecond rather than once per line. */
-function isoNow(): string {
-  const now = Date.now();
-  if (now !== lastMillis) {
-    lastMillis = now;
-    lastIso = new Date(now).toISOString();
-  }
-  return lastIso;
-}
 
 /**
  * One JSON line per response: request id, the W3C trace id when the caller sent a valid

@@ -73,6 +73,8 @@ export async function readJsonBody(req: IncomingMessage, limits: JsonBodyLimits)
  * exact: it reads UTF-8 bytes, and in UTF-16 or UTF-7 a bracket is not the byte it looks for.
  */
 function assertUtf8(contentType: string | undefined): void {
+  // What JSON clients send: no parameters, nothing to parse.
+  if (contentType === 'application/json') return;
   const charset = parseContentType(contentType ?? '').parameters.charset?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
     throw new UnsupportedMediaTypeException(ErrorMessages.unsupportedCharset);
