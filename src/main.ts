@@ -1,3 +1,4 @@
+import './compile-cache';
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { createApp, preRoutingServerOf } from './app.factory';
