@@ -176,3 +176,43 @@ describe('CorsPolicy.decidePreflight', () => {
     );
   });
 });
+
+describe('CorsPolicy decision caches', () => {
+  const pattern = () => policy(['https://*.tenant.example.com'], { credentials: true });
+  const preflight = (origin: string, requestHeaders?: string) => ({
+    origins: [origin],
+    requestMethod: 'POST',
+    requestHeaders,
+  });
+
+  it('gives a cached decision equal to a fresh policy’s, for actual requests and preflights', () => {
+    const warm = pattern();
+    for (let i = 0; i < 3; i++) {
+      warm.decide({ origins: ['https://a.tenant.example.com'] });
+      warm.decidePreflight(preflight('https://a.tenant.example.com', 'content-type'));
+      warm.decidePreflight(preflight('https://a.tenant.example.com', 'content-type, x-secret'));
+    }
+    const fresh = pattern();
+    expect(warm.decide({ origins: ['https://a.tenant.example.com'] })).toEqual(
+      fresh.decide({ origins: ['https://a.tenant.example.com'] }),
+    );
+    expect(warm.decidePreflight(preflight('https://a.tenant.example.com', 'content-type'))).toEqual(
+      fresh.decidePreflight(preflight('https://a.tenant.example.com', 'content-type')),
+    );
+    expect(
+      warm.decidePreflight(preflight('https://a.tenant.example.com', 'content-type, x-secret')),
+    ).toMatchObject({ kind: 'refused', code: 'header_not_allowed' });
+  });
+
+  it('stays right past its size bound: each origin gets its own Access-Control-Allow-Origin', () => {
+    const p = pattern();
+    for (let i = 0; i < 600; i++) {
+      const origin = `https://t${i}.tenant.example.com`;
+      const decision = p.decide({ origins: [origin] });
+      expect(headers(decision.headers)['Access-Control-Allow-Origin']).toBe(origin);
+      const answer = p.decidePreflight(preflight(origin, `content-type${' '.repeat(i % 7)}`));
+      expect(headers(answer.headers)['Access-Control-Allow-Origin']).toBe(origin);
+    }
+    expect(p.decide({ origins: ['https://evil.example'] }).kind).toBe('refused');
+  });
+});
