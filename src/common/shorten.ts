@@ -4,6 +4,8 @@
  * Walks at most `max` code points, whatever the length of `text`.
  */
 export function shorten(text: string, max: number): string {
+  // No more UTF-16 units than `max` means no more code points either: nothing to walk.
+  if (text.length <= max) return text;
   let index = 0;
   for (let count = 0; count < max; count++) {
     if (index >= text.length) return text;
