@@ -47,7 +47,7 @@ const DOCS_HEADERS = recordHeaders(forDocs);
 const API_LINES: readonly string[] = API_HEADERS.flat();
 const DOCS_LINES: readonly string[] = DOCS_HEADERS.flat();
 
-function isDocsPath(path: string | undefined): boolean {
+export function isDocsPath(path: string | undefined): boolean {
   return path !== undefined && path.startsWith('/docs');
 }
 
