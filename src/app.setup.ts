@@ -5,14 +5,16 @@ import { HttpPlatform } from './platform/http-platform';
 import { ErrorMessages } from './common/error-messages';
 import { answerClientErrors } from './common/http/client-error';
 import { applyServerTimeouts } from './common/http/http-server-limits';
-import { NO_HEADERS, preparedEnvelope, writeEarlyAnswer } from './common/http/early-answer';
+import {
+  NO_HEADERS,
+  preparedEnvelope,
+  writeEarlyAnswer,
+  writePassThroughHeaders,
+} from './common/http/early-answer';
 import { declaresMoreThan } from './common/http/request-body';
 import { hasBadHost } from './common/http/request-target';
-import { setSecurityHeaders } from './common/http/security-headers';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
-import { REQUEST_ID_HEADER } from './common/request-id';
-import { writeHeaders } from './cors/cors-http';
 import { CorsRequestHandler } from './cors/cors-request.handler';
 import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
@@ -80,11 +82,8 @@ export async function configureApp<T extends INestApplication>(
       writeEarlyAnswer(res, exchange, 413, decision.headers, payloadTooLarge);
       return true;
     }
-    // On to the platform: the headers every response carries, in the order of an early answer.
-    setSecurityHeaders(res, path);
-    res.setHeader(REQUEST_ID_HEADER, exchange.id);
-    writeHeaders(res, decision.headers);
-    if (exchange.closeConnection) res.setHeader('Connection', 'close');
+    // On to the platform, with the headers every response carries.
+    writePassThroughHeaders(res, exchange, decision.headers);
     return false;
   });
   adapter.onExchangeDone((req, res, exchange) => {

@@ -1,4 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { replaceCorsHeaders } from '../common/http/early-answer';
+import { exchangeOf } from '../common/http/exchange';
 import { nodeRequest, nodeResponse } from '../common/http/node-http';
 import { CorsForbiddenException } from './cors-forbidden.exception';
 import {
@@ -31,8 +33,12 @@ export class CorsGuard implements CanActivate {
     const decision = policy.decide(readCorsRequest(req));
     recordDecision(req, decision);
     const res = nodeResponse(http.getResponse<object>());
-    clearCorsHeaders(res);
-    writeHeaders(res, decision.headers);
+    const exchange = exchangeOf(res);
+    if (exchange !== undefined) replaceCorsHeaders(res, exchange, decision.headers);
+    else {
+      clearCorsHeaders(res);
+      writeHeaders(res, decision.headers);
+    }
     if (decision.kind !== 'refused') return true;
     // The access line of this request says why (recordDecision above): one line per refusal.
     throw new CorsForbiddenException(decision.reason);

@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
+import { fixedLinesOf } from './fixed-header-lines';
 import { API_HEADERS } from './security-headers';
 
 export interface ClientErrorAnswer {
@@ -65,7 +66,7 @@ export function answerClientErrors(
     // The in-flight response's headers (request id, CORS) only when this error is about its own
     // request, e.g. its body timing out; a complete request's are not another request's.
     const ownRequest = inFlight !== undefined && !inFlight.req.complete;
-    const headers = ownRequest ? inFlight.getHeaders() : baseHeaders();
+    const headers = ownRequest ? headersOf(inFlight) : baseHeaders();
     const requestId = String(headers[REQUEST_ID_KEY] ?? randomUUID());
     const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
     socket.end(answer, () => socket.destroy());
@@ -91,6 +92,14 @@ function statusFor(code: string): readonly [number, string] {
     default:
       return [400, ErrorMessages.badRequest];
   }
+}
+
+/** A response's headers so far: its fixed lines (fixed-header-lines.ts) and what was set. */
+function headersOf(res: ServerResponse): OutgoingHttpHeaders {
+  const fixed = fixedLinesOf(res);
+  return fixed === undefined
+    ? res.getHeaders()
+    : { ...Object.fromEntries(fixed.pairs), ...res.getHeaders() };
 }
 
 function baseHeaders(): OutgoingHttpHeaders {

@@ -7,8 +7,10 @@ import {
   HeaderList,
   JSON_CONTENT_TYPE,
   preparedEnvelope,
+  replaceCorsHeaders,
   writeEarlyAnswer,
   writeEveryLine,
+  writePassThroughHeaders,
 } from './early-answer';
 import { attachExchange, Exchange } from './exchange';
 import { setSecurityHeaders } from './security-headers';
@@ -177,5 +179,57 @@ describe('writeEarlyAnswer', () => {
     expect(await rawAnswer(answerPrecomputed, large)).toMatch(/\r\nConnection: close\r\n/);
     expect(await rawAnswer(answerPrecomputed, closing)).toMatch(/\r\nConnection: close\r\n/);
     expect(await rawAnswer(answerPrecomputed, CASES[1])).toMatch(/\r\nConnection: keep-alive\r\n/);
+  });
+});
+
+describe('writePassThroughHeaders and replaceCorsHeaders', () => {
+  const ALLOWED: HeaderList = [
+    ['Access-Control-Allow-Origin', 'https://app.example.com'],
+    ['Access-Control-Allow-Credentials', 'true'],
+    ['Access-Control-Expose-Headers', 'X-Request-Id'],
+    ['Vary', 'Origin'],
+  ];
+  const REFUSED: HeaderList = [['Vary', 'Origin']];
+  const BODY = '{"greeting":"Hello, A!"}';
+
+  /** What a platform then writes: its own headers and the body. */
+  function platformAnswer(res: ServerResponse): void {
+    res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(BODY));
+    res.end(BODY);
+  }
+
+  const plain = (replaceWith?: HeaderList) => (res: ServerResponse) => {
+    setSecurityHeaders(res, '/greet');
+    res.setHeader(REQUEST_ID_HEADER, 'req-1');
+    for (const [name, value] of ALLOWED) res.setHeader(name, value);
+    if (replaceWith !== undefined) {
+      for (const name of res.getHeaderNames()) {
+        if (name.startsWith('access-control-')) res.removeHeader(name);
+      }
+      for (const [name, value] of replaceWith) res.setHeader(name, value);
+    }
+    platformAnswer(res);
+  };
+
+  const precomputed = (replaceWith?: HeaderList) => (res: ServerResponse) => {
+    const exchange = new Exchange('req-1', '/greet', false);
+    attachExchange(res, exchange);
+    writePassThroughHeaders(res, exchange, ALLOWED);
+    if (replaceWith !== undefined) replaceCorsHeaders(res, exchange, replaceWith);
+    platformAnswer(res);
+  };
+
+  const answer = (write: (res: ServerResponse) => void) =>
+    rawAnswer((res) => write(res), { name: 'x', path: '/greet', status: 200, cors: [] });
+
+  it('a response let through carries the same lines as with setHeader', async () => {
+    expect(parts(await answer(precomputed()))).toEqual(parts(await answer(plain())));
+  });
+
+  it('replacing the CORS lines leaves none of the old decision', async () => {
+    const replaced = await answer(precomputed(REFUSED));
+    expect(parts(replaced)).toEqual(parts(await answer(plain(REFUSED))));
+    expect(replaced).not.toMatch(/Access-Control-/);
   });
 });
