@@ -140,7 +140,8 @@ function collect(
       stream.off('error', onError);
       stream.off('close', onClose);
       if (error === undefined) {
-        resolve(Buffer.concat(chunks, received));
+        // A small body is usually one chunk: no copy.
+        resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
         return;
       }
       stream.pause();
@@ -160,10 +161,11 @@ function collect(
     const onError = (error: unknown) => settle(error ?? new Error('stream error'));
     // 'close' before 'end': the client went away mid-body.
     const onClose = () => settle(new Error('request aborted'));
+    // `on`, not `once`: settle() removes all four at the first of them, and once() would wrap each.
     stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-    stream.once('close', onClose);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
   });
 }
 
