@@ -1,39 +1,52 @@
 import { CpuPinning } from './cpu-pinning';
-import { findTwoFreePorts } from './free-port';
+import { ColdStartResult } from './results-model';
 import { startServer, waitUntilHealthy } from './server-process';
+import { median, summariseRatios } from './stats';
 import { Target } from './targets';
 
-export interface ColdStartResult {
-  medianMs: number;
-  samplesMs: number[];
-}
+export const COLD_START_PAIRS = 7;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+async function coldStartMs(target: Target, pinning: CpuPinning): Promise<number> {
+  const server = await startServer(target, pinning, `${target.name}.cold`);
+  try {
+    return await waitUntilHealthy(server, server.spawnedAt);
+  } finally {
+    await server.stop();
+  }
 }
 
 /**
- * Time from spawn to the first 200 on GET /health: module loading, DI and route setup included,
- * which is what a restart or a scale-out costs. The median of several starts discards the
- * occasional slow one caused by disk cache or scheduler noise.
+ * Time from spawn to the first 200 on the target's health path (the service's /health/live, the
+ * reference's /health): module loading, DI, route set-up and config validation, which is what a
+ * restart or a scale-out costs. Paired runs, the pair's order alternating, so disk cache and
+ * machine drift hit both alike; the ratio is taken pair by pair.
  */
-export async function measureColdStart(
-  target: Target,
+export async function measureColdStarts(
+  service: Target,
+  reference: Target,
   pinning: CpuPinning,
-  runs: number,
+  progress: (line: string) => void,
 ): Promise<ColdStartResult> {
-  const samplesMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const [port, metricsPort] = await findTwoFreePorts();
-    const spawnedAt = performance.now();
-    const server = startServer(target, port, pinning, metricsPort);
-    try {
-      samplesMs.push(await waitUntilHealthy(server, spawnedAt));
-    } finally {
-      await server.stop();
+  const result: ColdStartResult = {
+    service: service.name,
+    reference: reference.name,
+    serviceMs: [],
+    referenceMs: [],
+  };
+  progress(`cold start: ${COLD_START_PAIRS} pairs of ${service.name} and ${reference.name}`);
+  try {
+    for (let pair = 0; pair < COLD_START_PAIRS; pair++) {
+      const serviceFirst = pair % 2 === 0;
+      const first = await coldStartMs(serviceFirst ? service : reference, pinning);
+      const second = await coldStartMs(serviceFirst ? reference : service, pinning);
+      result.serviceMs.push(serviceFirst ? first : second);
+      result.referenceMs.push(serviceFirst ? second : first);
     }
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
   }
-  return { medianMs: median(samplesMs), samplesMs };
+  result.serviceMedianMs = median(result.serviceMs);
+  result.referenceMedianMs = median(result.referenceMs);
+  result.ratio = summariseRatios(result.serviceMs.map((ms, i) => ms / result.referenceMs[i]));
+  return result;
 }

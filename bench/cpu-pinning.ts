@@ -6,7 +6,7 @@ const TASKSET = '/usr/bin/taskset';
 export interface CpuPinning {
   /** CPU the servers run on, or undefined when pinning is off. */
   serverCpu?: number;
-  /** CPU the runner, and with it autocannon, runs on. */
+  /** CPU wrk (and the runner, which only waits while wrk runs) runs on. */
   loadCpu?: number;
   note: string;
 }
@@ -27,13 +27,13 @@ function allowedCpus(): number[] {
 }
 
 /**
- * Puts the load generator and the server on different cores so neither steals the other's CPU.
+ * Puts the load generator and the servers on different cores so neither steals the other's CPU.
  *
- * autocannon runs inside this process rather than in a child: pinning the runner itself (all its
- * threads, `-a`) keeps the load generator on the first core with no IPC between runner and load,
- * and the runner's only other work during a load run is reading /proc every 100 ms. Servers are
- * then spawned through `taskset -c <second core>`, which overrides the affinity they would
- * otherwise inherit from the runner. Called after the service build so tsc may use every core.
+ * wrk is started through `taskset -c <first core>` and every server through `taskset -c <second
+ * core>`; the runner pins itself (all its threads, `-a`) to the first core as well, so its /proc
+ * reads and bookkeeping between wrk runs never land on the servers' core. Only the target being
+ * loaded uses the second core: the others sit idle on it. Called after the service build so tsc
+ * may use every core.
  */
 export function pinRunnerAndPlanServers(): CpuPinning {
   if (process.platform !== 'linux' || !existsSync(TASKSET)) {
@@ -50,7 +50,7 @@ export function pinRunnerAndPlanServers(): CpuPinning {
   return {
     loadCpu,
     serverCpu,
-    note: `server on CPU ${serverCpu}, load generator on CPU ${loadCpu}`,
+    note: `servers on CPU ${serverCpu}, wrk on CPU ${loadCpu}`,
   };
 }
 
@@ -64,4 +64,14 @@ export function pinnedNodeCommand(
     command: TASKSET,
     args: ['-c', String(pinning.serverCpu), process.execPath, ...nodeArgs],
   };
+}
+
+/** The command line that starts `wrk <args>` on the load core when pinning is on. */
+export function pinnedWrkCommand(
+  pinning: CpuPinning,
+  wrkPath: string,
+  wrkArgs: string[],
+): { command: string; args: string[] } {
+  if (pinning.loadCpu === undefined) return { command: wrkPath, args: wrkArgs };
+  return { command: TASKSET, args: ['-c', String(pinning.loadCpu), wrkPath, ...wrkArgs] };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trackChild } from './child-registry';
 import { CpuPinning, pinnedNodeCommand } from './cpu-pinning';
+import { findTwoFreePorts } from './free-port';
 import { LOOPBACK, probe } from './http-probe';
 import { REPO_ROOT, Target } from './targets';
 
@@ -14,8 +15,11 @@ const OUTPUT_TAIL_CHARS = 4000;
 const STOP_GRACE_MS = 3000;
 
 export interface ServerProcess {
+  readonly target: Target;
   readonly pid: number;
   readonly port: number;
+  /** performance.now() just before the spawn: where a cold start begins. */
+  readonly spawnedAt: number;
   /** Resolves with a description of how the process ended. */
   readonly exited: Promise<string>;
   hasExited(): boolean;
@@ -25,19 +29,21 @@ export interface ServerProcess {
 }
 
 /**
- * `metricsPort`: the service's metrics listener goes there, on loopback, so its default port
- * (9464) being taken on the machine cannot stop a run; the references ignore it.
+ * Starts a target on two fresh loopback ports. The second is the service's metrics listener, so
+ * its default port (9464) being taken on the machine cannot stop a run; the references ignore it.
+ * `logName`: the output goes to results/logs/<logName>.log (default: the target's name).
  */
-export function startServer(
+export async function startServer(
   target: Target,
-  port: number,
   pinning: CpuPinning,
-  metricsPort: number,
-): ServerProcess {
+  logName: string = target.name,
+): Promise<ServerProcess> {
+  const [port, metricsPort] = await findTwoFreePorts();
   const { command, args } = pinnedNodeCommand(pinning, [target.entry]);
   mkdirSync(SERVER_LOG_DIR, { recursive: true });
-  const logFile = join(SERVER_LOG_DIR, `${target.name}.log`);
+  const logFile = join(SERVER_LOG_DIR, `${logName}.log`);
   const logFd = openSync(logFile, 'w');
+  const spawnedAt = performance.now();
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
@@ -50,7 +56,7 @@ export function startServer(
       NODE_ENV: 'production',
     },
     // A file, as a container runtime's log driver gives it: the service writes one access line
-    // per request, and a pipe read by this process — which shares its core with autocannon —
+    // per request, and a pipe read by this process — which shares its core with wrk —
     // could not keep up, so the measure would be of the reader, not the server.
     stdio: ['ignore', logFd, logFd],
   });
@@ -67,8 +73,10 @@ export function startServer(
   });
 
   return {
+    target,
     pid: child.pid,
     port,
+    spawnedAt,
     exited,
     hasExited: () => done,
     outputTail: () => tailOf(logFile, OUTPUT_TAIL_CHARS),
@@ -84,26 +92,30 @@ export function startServer(
   };
 }
 
-/** Polls GET /health until it answers 200; resolves with the ms elapsed since `sinceMs`. */
+/**
+ * Polls GET on the target's health path (every 5 ms) until it answers 200; resolves with the ms
+ * elapsed since `sinceMs`.
+ */
 export async function waitUntilHealthy(
   server: ServerProcess,
   sinceMs: number,
   timeoutMs = 30_000,
 ): Promise<number> {
+  const path = server.target.healthPath;
   for (;;) {
     if (server.hasExited()) {
       throw new Error(
-        `server ${await server.exited} before answering /health\n${server.outputTail()}`,
+        `server ${await server.exited} before answering ${path}\n${server.outputTail()}`,
       );
     }
     try {
-      const res = await probe(server.port, { method: 'GET', path: '/health', timeoutMs: 1000 });
+      const res = await probe(server.port, { method: 'GET', path, timeoutMs: 1000 });
       if (res.status === 200) return performance.now() - sinceMs;
     } catch {
       // Not listening yet: connection refused is the expected answer while the server boots.
     }
     if (performance.now() - sinceMs > timeoutMs) {
-      throw new Error(`no 200 from /health within ${timeoutMs} ms\n${server.outputTail()}`);
+      throw new Error(`no 200 from ${path} within ${timeoutMs} ms\n${server.outputTail()}`);
     }
     await sleep(5);
   }

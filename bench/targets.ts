@@ -5,22 +5,22 @@ import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from './servers/s
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 const SERVERS_DIR = join(__dirname, 'servers');
 
-export type TargetName =
-  | 'service'
-  | 'service-no-metrics'
-  | 'service-fastify'
-  | 'nest-enable-cors'
-  | 'nest-fastify-cors'
-  | 'express-cors'
-  | 'fastify-cors'
-  | 'node-http';
+export const TARGET_NAMES = [
+  'service',
+  'service-fastify',
+  'nest-enable-cors',
+  'nest-fastify-cors',
+  'nest-production',
+  'node-http',
+] as const;
+
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** Every per-round ratio divides by this target's figure from the same round. */
+export const REFERENCE_TARGET: TargetName = 'nest-enable-cors';
 
 /** Targets that run this repository's build (dist/main.js). */
-export const SERVICE_TARGETS: readonly TargetName[] = [
-  'service',
-  'service-no-metrics',
-  'service-fastify',
-];
+export const SERVICE_TARGETS: readonly TargetName[] = ['service', 'service-fastify'];
 
 /** What a disallowed origin must get: the service refuses it, the references just omit CORS. */
 export type DisallowedExpectation = 'refused-403' | 'no-allow-origin';
@@ -32,10 +32,9 @@ export interface Target {
   entry: string;
   env: Record<string, string>;
   disallowed: DisallowedExpectation;
+  /** Polled until 200 at start-up and timed by the cold start. */
+  healthPath: string;
 }
-
-/** Every ratio divides by this target's figure from the same run. */
-export const REFERENCE_TARGET: TargetName = 'nest-enable-cors';
 
 const SERVICE_ENV = {
   CORS_ALLOWED_ORIGINS: ALLOWED_ORIGINS.join(','),
@@ -43,20 +42,23 @@ const SERVICE_ENV = {
   CORS_MAX_AGE: String(MAX_AGE_SECONDS),
 };
 
-export const TARGETS: readonly Target[] = [
+const reference = (name: TargetName, description: string, entry: string): Target => ({
+  name,
+  description,
+  entry,
+  env: {},
+  disallowed: 'no-allow-origin',
+  healthPath: '/health',
+});
+
+const TARGET_LIST: readonly Target[] = [
   {
     name: 'service',
-    description: 'the service under test (dist/main.js, its own CORS layer, metrics on)',
+    description: 'the service (dist/main.js on Express, its own CORS layer, logs and metrics on)',
     entry: join(REPO_ROOT, 'dist', 'main.js'),
     env: SERVICE_ENV,
     disallowed: 'refused-403',
-  },
-  {
-    name: 'service-no-metrics',
-    description: 'the same service with METRICS_ENABLED=false (what metrics cost)',
-    entry: join(REPO_ROOT, 'dist', 'main.js'),
-    env: { ...SERVICE_ENV, METRICS_ENABLED: 'false' },
-    disallowed: 'refused-403',
+    healthPath: '/health/live',
   },
   {
     name: 'service-fastify',
@@ -64,44 +66,34 @@ export const TARGETS: readonly Target[] = [
     entry: join(REPO_ROOT, 'dist', 'main.js'),
     env: { ...SERVICE_ENV, HTTP_PLATFORM: 'fastify' },
     disallowed: 'refused-403',
+    healthPath: '/health/live',
   },
-  {
-    name: 'nest-enable-cors',
-    description: 'NestJS 12, app.enableCors + DTO/ValidationPipe (reference, 1.00×)',
-    entry: join(SERVERS_DIR, 'nest-enable-cors', 'main.js'),
-    env: {},
-    disallowed: 'no-allow-origin',
-  },
-  {
-    name: 'nest-fastify-cors',
-    description: 'NestJS 12 on @nestjs/platform-fastify, enableCors + DTO/ValidationPipe',
-    entry: join(SERVERS_DIR, 'nest-fastify-cors', 'main.js'),
-    env: {},
-    disallowed: 'no-allow-origin',
-  },
-  {
-    name: 'express-cors',
-    description: 'Express 5 + cors + express.json',
-    entry: join(SERVERS_DIR, 'express-cors.js'),
-    env: {},
-    disallowed: 'no-allow-origin',
-  },
-  {
-    name: 'fastify-cors',
-    description: 'Fastify 5 + @fastify/cors + JSON schema',
-    entry: join(SERVERS_DIR, 'fastify-cors.js'),
-    env: {},
-    disallowed: 'no-allow-origin',
-  },
-  {
-    name: 'node-http',
-    description: 'plain node:http, hand-written CORS (upper bound)',
-    entry: join(SERVERS_DIR, 'node-http.js'),
-    env: {},
-    disallowed: 'no-allow-origin',
-  },
+  reference(
+    'nest-enable-cors',
+    'NestJS 12 + Express, app.enableCors + DTO/ValidationPipe (reference, 1.00×)',
+    join(SERVERS_DIR, 'nest-enable-cors', 'main.js'),
+  ),
+  reference(
+    'nest-fastify-cors',
+    'the same NestJS app on @nestjs/platform-fastify',
+    join(SERVERS_DIR, 'nest-fastify-cors', 'main.js'),
+  ),
+  reference(
+    'nest-production',
+    'NestJS + Express, enableCors, strict ValidationPipe, helmet, nestjs-pino, prom-client',
+    join(SERVERS_DIR, 'nest-production', 'main.js'),
+  ),
+  reference(
+    'node-http',
+    'plain node:http, hand-written CORS (upper bound)',
+    join(SERVERS_DIR, 'node-http.js'),
+  ),
 ];
 
+export const TARGETS: Readonly<Record<TargetName, Target>> = Object.fromEntries(
+  TARGET_LIST.map((target) => [target.name, target]),
+) as Record<TargetName, Target>;
+
 export function isTargetName(name: string): name is TargetName {
-  return TARGETS.some((target) => target.name === name);
+  return (TARGET_NAMES as readonly string[]).includes(name);
 }
