@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { checkBars } from './bars';
@@ -24,6 +25,19 @@ const progress = (line: string): void => {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Debian's wrk, installed as the CI script installs its tools (root, apt-get). */
+function installWrk(): boolean {
+  process.stderr.write(`bench: ${WRK} not found; installing Debian's wrk (apt-get)…\n`);
+  const apt = (args: string[]) =>
+    spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  return (
+    apt(['update']) && apt(['install', '-y', '--no-install-recommends', 'wrk']) && wrkAvailable()
+  );
 }
 
 /** No server or wrk may outlive the runner, however it ends. */
@@ -120,8 +134,8 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (!wrkAvailable()) {
-    process.stderr.write(`bench: ${WRK} not found; install it with: apt-get install wrk\n`);
+  if (!wrkAvailable() && !installWrk()) {
+    process.stderr.write(`bench: ${WRK} not found, and installing Debian's wrk failed\n`);
     return 2;
   }
   installCleanup();

@@ -54,7 +54,17 @@ abstract class BoundMetric<S> {
     return this.byKey.values();
   }
 
-  protected clear(): void {
+  /** What the registry serialises: prom-client's getForPromString() shape. */
+  abstract getForPromString(): MetricData;
+
+  /** The JSON form (getMetricsAsJSON): labels in one object, as prom-client gives them. */
+  get(): MetricData {
+    const data = this.getForPromString();
+    return { ...data, values: data.values.map(splay) };
+  }
+
+  /** Registry.resetMetrics(). */
+  reset(): void {
     this.byKey.clear();
   }
 }
@@ -119,16 +129,6 @@ export class BoundHistogram extends BoundMetric<HistogramSeries> {
     }
     return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
   }
-
-  /** The JSON form (getMetricsAsJSON): labels in one object, as prom-client gives them. */
-  get(): MetricData {
-    const data = this.getForPromString();
-    return { ...data, values: data.values.map(splay) };
-  }
-
-  reset(): void {
-    this.clear();
-  }
 }
 
 export class CounterSeries {
@@ -158,15 +158,6 @@ export class BoundCounter extends BoundMetric<CounterSeries> {
       });
     }
     return { name: this.name, help: this.help, type: this.type, values, aggregator: 'sum' };
-  }
-
-  get(): MetricData {
-    const data = this.getForPromString();
-    return { ...data, values: data.values.map(splay) };
-  }
-
-  reset(): void {
-    this.clear();
   }
 }
 
