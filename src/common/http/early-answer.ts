@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { REQUEST_ID_HEADER } from '../request-id';
 import type { Exchange } from './exchange';
-import { declaresBody, declaredLength } from './request-body';
+import { mustCloseAfterEarlyAnswer } from './request-body';
 import {
   ALLOW_ORIGIN,
   attachFixedLines,
@@ -47,28 +47,6 @@ export function preparedEnvelope(statusCode: number, error: string): PreparedEnv
     byError.set(error, envelope);
   }
   return envelope;
-}
-
-/**
- * The most bytes of an unread body Node may read and discard to keep a keep-alive connection: one
- * small JSON request (the usual refused POST) costs nothing to skip, while anything larger, or of
- * unknown length (chunked), could make the service read megabytes at the client's pace.
- */
-export const DISCARDABLE_BODY_BYTES = 16 * 1024;
-
-/**
- * Whether an answer given now, before the body was read, must close the connection: when the
- * exchange says so already (a body that is not JSON, a draining server, a confused client), or a
- * body still on its way is larger than Node may skip, or of unknown length.
- */
-export function mustCloseAfterEarlyAnswer(
-  req: IncomingMessage,
-  exchange: Exchange | undefined,
-): boolean {
-  return (
-    exchange?.closeConnection === true ||
-    (!req.complete && declaresBody(req) && !(declaredLength(req) <= DISCARDABLE_BODY_BYTES))
-  );
 }
 
 /**

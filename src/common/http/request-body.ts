@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasJsonBody } from '../body/json-body.reader';
-import { exchangeOf } from './exchange';
-import { mustCloseAfterEarlyAnswer } from './early-answer';
+import { type Exchange, exchangeOf } from './exchange';
 
 /** `Content-Length: 0` is what fetch and most clients send for a POST without a body. */
 export function declaresBody(req: IncomingMessage): boolean {
@@ -45,4 +44,26 @@ export function declaredLength(req: IncomingMessage): number {
 /** A `Content-Length` over the limit is refused before a byte of the body is read. */
 export function declaresMoreThan(req: IncomingMessage, limitBytes: number): boolean {
   return declaredLength(req) > limitBytes;
+}
+
+/**
+ * The most bytes of an unread body Node may read and discard to keep a keep-alive connection: one
+ * small JSON request (the usual refused POST) costs nothing to skip, while anything larger, or of
+ * unknown length (chunked), could make the service read megabytes at the client's pace.
+ */
+export const DISCARDABLE_BODY_BYTES = 16 * 1024;
+
+/**
+ * Whether an answer given now, before the body was read, must close the connection: when the
+ * exchange says so already (a body that is not JSON, a draining server, a confused client), or a
+ * body still on its way is larger than Node may skip, or of unknown length.
+ */
+export function mustCloseAfterEarlyAnswer(
+  req: IncomingMessage,
+  exchange: Exchange | undefined,
+): boolean {
+  return (
+    exchange?.closeConnection === true ||
+    (!req.complete && declaresBody(req) && !(declaredLength(req) <= DISCARDABLE_BODY_BYTES))
+  );
 }
