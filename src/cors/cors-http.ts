@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { messageSlot } from '../common/http/message-slot';
-import { CorsDecision, CorsPolicy, CorsRequest, HeaderList, PreflightRequest } from './cors-policy';
+import { CorsDecision, CorsPolicy, CorsRequest, PreflightRequest } from './cors-policy';
 
 /**
  * The only place the CORS layer touches the HTTP objects. It uses node:http's request and
@@ -55,17 +55,6 @@ export function readPreflight(req: IncomingMessage): PreflightRequest | undefine
     requestMethod,
     requestHeaders: header(req, 'access-control-request-headers'),
   };
-}
-
-export function writeHeaders(res: ServerResponse, headers: HeaderList): void {
-  for (const [name, value] of headers) res.setHeader(name, value);
-}
-
-/** Removes what an earlier step wrote, so a refusal carries no Access-Control-* header. */
-export function clearCorsHeaders(res: ServerResponse): void {
-  for (const name of res.getHeaderNames()) {
-    if (name.startsWith('access-control-')) res.removeHeader(name);
-  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -1,15 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { replaceCorsHeaders } from '../common/http/early-answer';
-import { exchangeOf } from '../common/http/exchange';
 import { nodeRequest, nodeResponse } from '../common/http/node-http';
 import { CorsForbiddenException } from './cors-forbidden.exception';
-import {
-  clearCorsHeaders,
-  decidedWith,
-  readCorsRequest,
-  recordDecision,
-  writeHeaders,
-} from './cors-http';
+import { decidedWith, readCorsRequest, recordDecision } from './cors-http';
 import { CorsRouteTable } from './cors-route-table';
 
 /**
@@ -33,12 +26,7 @@ export class CorsGuard implements CanActivate {
     const decision = policy.decide(readCorsRequest(req));
     recordDecision(req, decision);
     const res = nodeResponse(http.getResponse<object>());
-    const exchange = exchangeOf(res);
-    if (exchange !== undefined) replaceCorsHeaders(res, exchange, decision.headers);
-    else {
-      clearCorsHeaders(res);
-      writeHeaders(res, decision.headers);
-    }
+    replaceCorsHeaders(res, decision.headers);
     if (decision.kind !== 'refused') return true;
     // The access line of this request says why (recordDecision above): one line per refusal.
     throw new CorsForbiddenException(decision.reason);

@@ -152,51 +152,29 @@ export class HttpMetrics {
    * from a fixed set (methods, routes, status codes), so the cache is bounded like the series.
    */
   private durationOf(method: string, route: string, status: number): HistogramSeries {
-    let byRoute = this.durationSeries.get(method);
-    if (byRoute === undefined) {
-      byRoute = new Map<string, Map<number, HistogramSeries>>();
-      this.durationSeries.set(method, byRoute);
-    }
-    let byStatus = byRoute.get(route);
-    if (byStatus === undefined) {
-      byStatus = new Map<number, HistogramSeries>();
-      byRoute.set(route, byStatus);
-    }
-    let series = byStatus.get(status);
-    if (series === undefined) {
-      const labels: Partial<Record<DurationLabel, string | number>> = {
-        http_request_method: method,
-        http_route: route,
-      };
-      if (status === ABORTED) labels.error_type = 'aborted';
-      else {
-        labels.http_response_status_code = status;
-        if (status >= 500) labels.error_type = String(status);
-      }
-      series = this.duration.series(labels);
-      byStatus.set(status, series);
-    }
-    return series;
+    return boundIn(this.durationSeries, method, route, status, this.bindDuration);
   }
 
+  /** Created once (no closure per request); called only for a label set not yet bound. */
+  private readonly bindDuration = (method: string, route: string, status: number) => {
+    const labels: Partial<Record<DurationLabel, string | number>> = {
+      http_request_method: method,
+      http_route: route,
+    };
+    if (status === ABORTED) labels.error_type = 'aborted';
+    else {
+      labels.http_response_status_code = status;
+      if (status >= 500) labels.error_type = String(status);
+    }
+    return this.duration.series(labels);
+  };
+
   private decisionsOf(kind: string, outcome: string, reason: string): CounterSeries {
-    let byOutcome = this.decisionSeries.get(kind);
-    if (byOutcome === undefined) {
-      byOutcome = new Map<string, Map<string, CounterSeries>>();
-      this.decisionSeries.set(kind, byOutcome);
-    }
-    let byReason = byOutcome.get(outcome);
-    if (byReason === undefined) {
-      byReason = new Map<string, CounterSeries>();
-      byOutcome.set(outcome, byReason);
-    }
-    let series = byReason.get(reason);
-    if (series === undefined) {
-      series = this.corsDecisions.series({ kind, outcome, reason });
-      byReason.set(reason, series);
-    }
-    return series;
+    return boundIn(this.decisionSeries, kind, outcome, reason, this.bindDecision);
   }
+
+  private readonly bindDecision = (kind: string, outcome: string, reason: string) =>
+    this.corsDecisions.series({ kind, outcome, reason });
 
   private routeOf(path: string | undefined): string {
     if (path === undefined) return UNMATCHED_ROUTE;
@@ -206,4 +184,21 @@ export class HttpMetrics {
       UNMATCHED_ROUTE
     );
   }
+}
+
+/** The value under three keys, made by `bind` the first time: no key string per call. */
+function boundIn<A, B, C, V>(
+  root: Map<A, Map<B, Map<C, V>>>,
+  a: A,
+  b: B,
+  c: C,
+  bind: (a: A, b: B, c: C) => V,
+): V {
+  let byB = root.get(a);
+  if (byB === undefined) root.set(a, (byB = new Map<B, Map<C, V>>()));
+  let byC = byB.get(b);
+  if (byC === undefined) byB.set(b, (byC = new Map<C, V>()));
+  let value = byC.get(c);
+  if (value === undefined) byC.set(c, (value = bind(a, b, c)));
+  return value;
 }

@@ -216,7 +216,7 @@ describe('writePassThroughHeaders and replaceCorsHeaders', () => {
     const exchange = new Exchange('req-1', '/greet', false);
     attachExchange(res, exchange);
     writePassThroughHeaders(res, exchange, ALLOWED);
-    if (replaceWith !== undefined) replaceCorsHeaders(res, exchange, replaceWith);
+    if (replaceWith !== undefined) replaceCorsHeaders(res, replaceWith);
     platformAnswer(res);
   };
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { REQUEST_ID_HEADER } from '../request-id';
-import type { Exchange } from './exchange';
+import { type Exchange, exchangeOf } from './exchange';
 import { mustCloseAfterEarlyAnswer } from './request-body';
 import {
   ALLOW_ORIGIN,
@@ -74,13 +74,22 @@ export function writeEarlyAnswer(
       ? [REQUEST_ID_HEADER, exchange.id]
       : [REQUEST_ID_HEADER, exchange.id, ALLOW_ORIGIN, fixed.allowOrigin];
   if (extra !== undefined) for (let i = 0; i < extra.length; i++) head.push(extra[i]);
-  if (envelope !== undefined) {
-    head.push('Content-Length', envelope.contentLength);
-    recordErrorReason(res, envelope.error);
-  }
+  if (envelope !== undefined) head.push('Content-Length', envelope.contentLength);
+  attachFixedLines(res, fixed);
+  finishAnswer(res, exchange, statusCode, head, envelope);
+}
+
+/** Connection, the figures the access line reads, then the head and the body. */
+function finishAnswer(
+  res: ServerResponse,
+  exchange: Exchange,
+  statusCode: number,
+  head: string[],
+  envelope: PreparedEnvelope | undefined,
+): void {
   if (mustCloseAfterEarlyAnswer(res.req, exchange)) head.push('Connection', 'close');
   exchange.bytes = envelope === undefined ? 0 : envelope.bytes;
-  attachFixedLines(res, fixed);
+  if (envelope !== undefined) recordErrorReason(res, envelope.error);
   res.writeHead(statusCode, head);
   // No Content-Length on a 204 (RFC 9110 §8.6): Node sends none for an empty end().
   if (envelope === undefined) res.end();
@@ -117,15 +126,13 @@ export function writePassThroughHeaders(
  * has another policy than the route table found): no Access-Control-* line of the old decision
  * survives.
  */
-export function replaceCorsHeaders(
-  res: ServerResponse,
-  exchange: Exchange,
-  cors: HeaderList,
-): void {
+export function replaceCorsHeaders(res: ServerResponse, cors: HeaderList): void {
   for (const name of res.getHeaderNames()) {
     if (name.startsWith('access-control-') || name === 'vary') res.removeHeader(name);
   }
-  if (fixedLinesOf(res) !== undefined) {
+  // Fixed lines are attached only to responses the pre-routing server tracks.
+  const exchange = exchangeOf(res);
+  if (exchange !== undefined && fixedLinesOf(res) !== undefined) {
     const fixed = fixedLinesFor(exchange.path, cors, false);
     attachFixedLines(res, fixed);
     if (fixed.allowOrigin !== undefined) res.setHeader(ALLOW_ORIGIN, fixed.allowOrigin);
@@ -149,11 +156,6 @@ export function writeEveryLine(
   if (extra !== undefined) for (let i = 0; i < extra.length; i++) head.push(extra[i]);
   if (envelope !== undefined) {
     head.push('Content-Type', JSON_CONTENT_TYPE, 'Content-Length', envelope.contentLength);
-    recordErrorReason(res, envelope.error);
   }
-  if (mustCloseAfterEarlyAnswer(res.req, exchange)) head.push('Connection', 'close');
-  exchange.bytes = envelope === undefined ? 0 : envelope.bytes;
-  res.writeHead(statusCode, head);
-  if (envelope === undefined) res.end();
-  else res.end(envelope.body);
+  finishAnswer(res, exchange, statusCode, head, envelope);
 }
