@@ -5,7 +5,7 @@ import { MixedResult } from './results-model';
 import { MIXED_SHAPES } from './scenarios';
 import { startServer, waitUntilHealthy } from './server-process';
 import { Target } from './targets';
-import { WrkResult, runWrk, writeScript } from './wrk';
+import { WrkResult, loadServer, writeScript } from './wrk';
 
 export const MIXED_SECONDS = 20;
 export const SETTLE_SECONDS = 60;
@@ -35,16 +35,7 @@ export async function runMixedLoad(
     results.push(result);
     const server = await startServer(target, pinning, `${target.name}.mixed`);
     const wrk = async (seconds: number, counted: boolean): Promise<void> => {
-      const figures: WrkResult = await runWrk(pinning, {
-        port: server.port,
-        script,
-        seconds,
-        connections: options.connections,
-        threads: options.threads,
-      });
-      if (server.hasExited()) {
-        throw new Error(`server ${await server.exited} during load\n${server.outputTail()}`);
-      }
+      const figures: WrkResult = await loadServer(pinning, server, script, seconds, options);
       if (!counted) return;
       result.requests += figures.requests;
       result.non2xx += figures.non2xx;

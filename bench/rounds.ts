@@ -5,7 +5,7 @@ import { SCENARIOS, Scenario } from './scenarios';
 import { ServerProcess } from './server-process';
 import { median, pairedRatios } from './stats';
 import { REFERENCE_TARGET, TargetName } from './targets';
-import { WrkResult, runWrk, writeScript } from './wrk';
+import { WrkResult, loadServer, writeScript } from './wrk';
 
 /** A target that is up, passed its pre-checks and is being loaded. */
 export interface LiveTarget {
@@ -38,17 +38,7 @@ async function load(
 ): Promise<WrkResult | undefined> {
   const { server, result } = live;
   try {
-    const figures = await runWrk(pinning, {
-      port: server.port,
-      script,
-      seconds,
-      connections: options.connections,
-      threads: options.threads,
-    });
-    if (server.hasExited()) {
-      throw new Error(`server ${await server.exited} during load\n${server.outputTail()}`);
-    }
-    return figures;
+    return await loadServer(pinning, server, script, seconds, options);
   } catch (error) {
     result.outcome = 'failed';
     result.error = `${scenario.id}: ${messageOf(error)}`;

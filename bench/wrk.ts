@@ -5,6 +5,7 @@ import { trackChild } from './child-registry';
 import { CpuPinning, pinnedWrkCommand } from './cpu-pinning';
 import { LOOPBACK } from './http-probe';
 import { RequestShape } from './scenarios';
+import type { ServerProcess } from './server-process';
 import { REPO_ROOT } from './targets';
 
 export const WRK = '/usr/bin/wrk';
@@ -166,4 +167,28 @@ export function runWrk(pinning: CpuPinning, run: WrkRun): Promise<WrkResult> {
       }
     });
   });
+}
+
+/**
+ * wrk against a running server, with the run's connection settings; a server that died during the
+ * load fails the run with its last output, so no figure of a dead server is ever counted.
+ */
+export async function loadServer(
+  pinning: CpuPinning,
+  server: ServerProcess,
+  script: string,
+  seconds: number,
+  settings: { readonly connections: number; readonly threads: number },
+): Promise<WrkResult> {
+  const figures = await runWrk(pinning, {
+    port: server.port,
+    script,
+    seconds,
+    connections: settings.connections,
+    threads: settings.threads,
+  });
+  if (server.hasExited()) {
+    throw new Error(`server ${await server.exited} during load\n${server.outputTail()}`);
+  }
+  return figures;
 }
