@@ -2,11 +2,12 @@ import { hostname } from 'node:os';
 import pino, { Logger, LoggerOptions } from 'pino';
 import { APP_NAME, APP_VERSION } from '../common/app-version';
 import { AppConfig } from '../config/app.config';
+import { FdLineWriter } from './fd-line-writer';
 
 /** The one pino logger: Nest's logs (via nestjs-pino) and the access log write through it. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
-const LOG_BATCH_CHARS = 4096;
+const LOG_BATCH_BYTES = 16 * 1024;
 const LOG_FLUSH_MS = 100;
 
 /**
@@ -22,12 +23,9 @@ export function createRootLogger(config: Pick<AppConfig, 'nodeEnv' | 'logLevel'>
   }
   // What log pipelines index without a parser of their own: the level as a word, an ISO time,
   // and on every line which service and version wrote it (and the pod, as hostname).
-  // Synchronous writes of about LOG_BATCH_CHARS at a time. Asynchronous writes kept every line
-  // queued behind the write in flight: under a flood of requests the queue outgrew the young
-  // generation and the peak RSS rose by ~90 MiB (docs/performance.md). Batching a few lines per
-  // write() gave 8–16% more requests per second than one write per line at the same RSS; a line
-  // waits at most LOG_FLUSH_MS, and the process flushes what is left when it exits. A log reader
-  // that cannot keep up slows the service down instead of filling its memory.
+  // Synchronous writes of up to LOG_BATCH_BYTES at a time from one reused buffer (FdLineWriter
+  // says why not sonic-boom, and why not asynchronous); a line waits at most LOG_FLUSH_MS, and
+  // the process flushes what is left when it exits.
   return withJsonDestination(
     pino(rootLoggerOptions(config), stdoutDestination()),
     stdoutDestination(),
@@ -64,62 +62,12 @@ export function jsonLineSink(logger: Logger): { write(line: string): unknown } |
   return jsonDestinations.get(logger);
 }
 
-/** What the root logger writes to: a line batch in front of a synchronous stdout. */
-export interface LineDestination {
-  write(line: string): boolean;
-  flush(callback?: (error?: Error) => void): void;
-  flushSync(): void;
-}
-
-/**
- * Gathers lines into one write of about `limit` characters. sonic-boom's own batching
- * (minLength) measures the UTF-8 length of its whole pending buffer on every line, a cost that
- * grows with the batch; here a line costs one string append, and the byte count is taken once
- * per write.
- */
-export class LineBatch implements LineDestination {
-  private pending = '';
-
-  constructor(
-    private readonly out: {
-      write(data: string): unknown;
-      flush(cb?: (e?: Error) => void): void;
-      flushSync(): void;
-    },
-    private readonly limit: number,
-  ) {}
-
-  write(line: string): boolean {
-    this.pending += line;
-    if (this.pending.length >= this.limit) this.drain();
-    return true;
-  }
-
-  /** Hands what is pending to the output (the periodic flush and the two flushes below). */
-  drain(): void {
-    if (this.pending === '') return;
-    const chunk = this.pending;
-    this.pending = '';
-    this.out.write(chunk);
-  }
-
-  flush(callback?: (error?: Error) => void): void {
-    this.drain();
-    this.out.flush(callback);
-  }
-
-  flushSync(): void {
-    this.drain();
-    this.out.flushSync();
-  }
-}
-
-let stdout: LineBatch | undefined;
+let stdout: FdLineWriter | undefined;
 
 /** One for the process (tests create many apps): one flush timer, one exit hook. */
-function stdoutDestination(): LineBatch {
+function stdoutDestination(): FdLineWriter {
   if (stdout === undefined) {
-    const batch = new LineBatch(pino.destination({ dest: 1, sync: true }), LOG_BATCH_CHARS);
+    const batch = new FdLineWriter(1, LOG_BATCH_BYTES);
     setInterval(() => batch.drain(), LOG_FLUSH_MS).unref();
     process.once('exit', () => batch.flushSync());
     stdout = batch;
