@@ -3,7 +3,12 @@ import type { Server } from 'node:http';
 import { PreRoutingServer } from './common/http/pre-routing-server';
 import { HttpPlatform } from './platform/http-platform';
 import { ErrorMessages } from './common/error-messages';
-import { answerClientErrors } from './common/http/client-error';
+import {
+  answerClientErrors,
+  answerConnect,
+  type ClientErrorAnswer,
+} from './common/http/client-error';
+import { closeInStages, lingerOf } from './common/http/lingering-close';
 import { applyServerTimeouts } from './common/http/http-server-limits';
 import {
   NO_HEADERS,
@@ -20,6 +25,9 @@ import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
 import { AccessLog } from './logging/access-log';
 import { HttpMetrics } from './metrics/http-metrics';
+
+/** A connection closing in stages ends after this many bodies' worth of discarded bytes. */
+const LINGER_BODIES = 4;
 
 /**
  * The one place the request pipeline is assembled; main.ts and the e2e specs both call it, so the
@@ -55,10 +63,17 @@ export async function configureApp<T extends INestApplication>(
   const routes = app.get(CorsRouteTable);
   const server = app.getHttpServer() as Server;
   applyServerTimeouts(server, config);
-  answerClientErrors(server, (answer) => {
+  // Discarding up to a few bodies' worth is cheap; past that the client is not a browser.
+  const closer = closeInStages(server, {
+    timeoutMs: config.lingerTimeoutMs,
+    maxBytes: LINGER_BODIES * bodyLimitBytes,
+  });
+  const answered = (answer: ClientErrorAnswer) => {
     accessLog.clientError(answer);
     if (recordMetrics) metrics.parserError(answer.status);
-  });
+  };
+  answerClientErrors(server, closer, answered);
+  answerConnect(server, closer, answered);
   const badRequest = preparedEnvelope(400, ErrorMessages.badRequest);
   const methodNotAllowed = preparedEnvelope(405, ErrorMessages.methodNotAllowed);
   const payloadTooLarge = preparedEnvelope(413, ErrorMessages.payloadTooLarge);
@@ -88,7 +103,17 @@ export async function configureApp<T extends INestApplication>(
   });
   adapter.onExchangeDone((req, res, exchange) => {
     if (recordMetrics) metrics.record(req, res, exchange);
-    accessLog.write(req, res, exchange);
+    // A connection closing in stages: the access line waits for its end, to say what was discarded.
+    const linger = lingerOf(req.socket);
+    if (linger === undefined) {
+      accessLog.write(req, res, exchange);
+      return;
+    }
+    exchange.end = performance.now();
+    linger.whenDone(() => {
+      exchange.lingered = linger.discarded;
+      accessLog.write(req, res, exchange);
+    });
   });
   await platform.configure(app, {
     limits: {

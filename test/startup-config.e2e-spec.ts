@@ -34,6 +34,9 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
       '5s',
       'KEEP_ALIVE_TIMEOUT_MS must be an integer 1000-3600000, got "5s"',
     ],
+    ['LINGER_TIMEOUT_MS', '-1', 'LINGER_TIMEOUT_MS must be an integer 0-30000, got "-1"'],
+    ['LINGER_TIMEOUT_MS', '30001', 'LINGER_TIMEOUT_MS must be an integer 0-30000, got "30001"'],
+    ['LINGER_TIMEOUT_MS', '2s', 'LINGER_TIMEOUT_MS must be an integer 0-30000, got "2s"'],
     ['NODE_ENV', 'prod', 'NODE_ENV must be one of development, production, test, got "prod"'],
     ['ACCESS_LOG', 'some', 'ACCESS_LOG must be one of all, errors, off, got "some"'],
   ])('%s=%s → exit 1 naming the variable and value', async (name, value, message) => {

@@ -57,7 +57,10 @@ function readTimeouts(reader: EnvReader) {
       `HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
     );
   }
-  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs };
+  // After an answer given while the client still sends its body: how long to keep reading (and
+  // discarding) before the connection closes, so the client gets the answer (lingering-close.ts).
+  const lingerTimeoutMs = reader.integer('LINGER_TIMEOUT_MS', 2000, 0, 30_000);
+  return { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, lingerTimeoutMs };
 }
 
 export const appConfig = registerAs('app', () => parseEnv(process.env, readAppEnv));

@@ -36,6 +36,7 @@ describe('knownEnvVariables', () => {
       'HOST',
       'HTTP_PLATFORM',
       'KEEP_ALIVE_TIMEOUT_MS',
+      'LINGER_TIMEOUT_MS',
       'LOG_LEVEL',
       'METRICS_ENABLED',
       'METRICS_HOST',

@@ -34,7 +34,9 @@ const json = JSON.stringify;
  * One JSON line per response: request id, the W3C trace id when the caller sent a valid
  * `traceparent`, method, path (no query), status, duration, response size, the `error` message of
  * a 4xx/5xx as `reason`, and for a CORS refusal its fixed code as `cors` with the reason in `msg`
- * (the one line a refusal writes, at warn), then origin and user agent. Cookies, credentials and
+ * (the one line a refusal writes, at warn), `lingered` (the request bytes discarded while the
+ * connection closed in stages: such a line is written once the connection has closed), then
+ * origin and user agent. Cookies, credentials and
  * bodies are never logged. Health probes log at debug; 5xx at error. `ACCESS_LOG=errors` keeps the
  * lines of 4xx, 5xx, aborted and refused requests only; `off` writes none.
  *
@@ -106,7 +108,8 @@ export class AccessLog {
     line += `,"method":"${method}","path":${json(path)}`;
     if (completed) line += `,"status":${status}`;
     else line += wasCutAtShutdown(res) ? ',"aborted":true,"cut":true' : ',"aborted":true';
-    line += `,"ms":${Math.round((performance.now() - exchange.start) * 10) / 10}`;
+    const end = exchange.end ?? performance.now();
+    line += `,"ms":${Math.round((end - exchange.start) * 10) / 10}`;
     if (completed) {
       const bytes = exchange.bytes ?? Number(res.getHeader('content-length') ?? NaN);
       if (Number.isFinite(bytes)) line += `,"bytes":${bytes}`;
@@ -117,6 +120,7 @@ export class AccessLog {
       }
     }
     if (refusal !== undefined) line += `,"cors":"${refusal.code}"`;
+    if (exchange.lingered !== undefined) line += `,"lingered":${exchange.lingered}`;
     const { origin } = req.headers;
     if (origin !== undefined) line += `,"origin":${json(shorten(origin, LOG_VALUE_LIMIT))}`;
     const userAgent = req.headers['user-agent'];
@@ -142,8 +146,17 @@ export class AccessLog {
   }
 
   /** The line for an answer Node's HTTP parser provoked (no Host, headers too large, a timeout). */
-  clientError({ status, code, requestId }: ClientErrorAnswer): void {
+  clientError({ status, code, requestId, lingered }: ClientErrorAnswer): void {
     if (this.mode === 'off') return;
-    this.logger.info({ reqId: requestId, status, code }, 'request refused by the HTTP parser');
+    const fields = {
+      reqId: requestId,
+      status,
+      code,
+      ...(lingered === undefined ? {} : { lingered }),
+    };
+    this.logger.info(
+      fields,
+      code === 'CONNECT' ? 'CONNECT refused: not a proxy' : 'request refused by the HTTP parser',
+    );
   }
 }

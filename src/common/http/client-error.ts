@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import {
   STATUS_CODES,
+  type IncomingMessage,
   type OutgoingHttpHeaders,
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
 import { fixedLinesOf } from './fixed-header-lines';
+import { isLingering, type Linger, type LingeringClose } from './lingering-close';
 import { API_HEADERS } from './security-headers';
 
 export interface ClientErrorAnswer {
   readonly status: number;
-  /** Node's error code, e.g. `HPE_HEADER_OVERFLOW`: fixed strings, safe to log. */
+  /** Node's error code, e.g. `HPE_HEADER_OVERFLOW` (or `CONNECT`): fixed strings, safe to log. */
   readonly code: string;
   readonly requestId: string;
+  /** Request bytes discarded while the connection closed in stages (lingering-close.ts). */
+  readonly lingered?: number;
 }
 
 /** Responses whose answer this wrote on the socket itself (their headersSent stays false). */
@@ -46,9 +51,12 @@ const FRAMING = new Set(['content-length', 'content-type', 'connection', 'transf
  */
 export function answerClientErrors(
   server: Server,
+  closer: LingeringClose,
   onAnswer: (answer: ClientErrorAnswer) => void,
 ): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
+    // A connection closing in stages is no longer parsed; its own listeners close it.
+    if (isLingering(socket as Socket)) return;
     const inFlight = socket._httpMessage;
     // A connection that ended mid-request (HPE_INVALID_EOF_STATE: the client sent its FIN before
     // the rest of the body) has nobody left to read an answer; its request counts as aborted.
@@ -69,7 +77,10 @@ export function answerClientErrors(
     const headers = ownRequest ? headersOf(inFlight) : baseHeaders();
     const requestId = String(headers[REQUEST_ID_KEY] ?? randomUUID());
     const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
-    socket.end(answer, () => socket.destroy());
+    // The client may still be sending (a bad body, a slow upload): the answer, then a close in
+    // stages, so the client reads the answer instead of a reset.
+    socket.write(answer);
+    const linger = closer.closeAfterAnswer(socket as Socket);
     if (ownRequest) {
       // Its access line (logged as aborted when the socket closes) carries this status.
       inFlight.statusCode = status;
@@ -77,8 +88,48 @@ export function answerClientErrors(
       answeredOnSocket.add(inFlight);
       return;
     }
-    onAnswer({ status, code, requestId });
+    reportWhenClosed(linger, { status, code, requestId }, onAnswer);
   });
+}
+
+/** The methods the service answers, for the `Allow` of a CONNECT's 405. */
+const SERVICE_METHODS = 'GET, HEAD, OPTIONS, POST';
+
+/**
+ * `CONNECT host:port` asks for a tunnel, which this service (no proxy) never opens. Node would
+ * destroy the socket without a word; here it gets the 405 envelope with `Allow`, the security
+ * headers and a request id, then a close in stages like every other early answer.
+ */
+export function answerConnect(
+  server: Server,
+  closer: LingeringClose,
+  onAnswer: (answer: ClientErrorAnswer) => void,
+): void {
+  server.on('connect', (req: IncomingMessage) => {
+    const socket = req.socket;
+    const requestId = randomUUID();
+    const answer = serialize(405, ErrorMessages.methodNotAllowed, {
+      ...baseHeaders(),
+      [REQUEST_ID_KEY]: requestId,
+      Allow: SERVICE_METHODS,
+    });
+    socket.write(answer);
+    reportWhenClosed(
+      closer.closeAfterAnswer(socket),
+      { status: 405, code: 'CONNECT', requestId },
+      onAnswer,
+    );
+  });
+}
+
+/** The answer's report (its log line) once the connection is closed, with what it discarded. */
+function reportWhenClosed(
+  linger: Linger | undefined,
+  answer: ClientErrorAnswer,
+  onAnswer: (answer: ClientErrorAnswer) => void,
+): void {
+  if (linger === undefined) onAnswer(answer);
+  else linger.whenDone(() => onAnswer({ ...answer, lingered: linger.discarded }));
 }
 
 function statusFor(code: string): readonly [number, string] {

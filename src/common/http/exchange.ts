@@ -16,6 +16,10 @@ export class Exchange {
   closeConnection: boolean;
   /** Body bytes of an answer written in one writeHead (its Content-Length is not in getHeader). */
   bytes: number | undefined = undefined;
+  /** performance.now() when the response was done, set when its access line must wait. */
+  end: number | undefined = undefined;
+  /** Request bytes discarded while the connection closed in stages (lingering-close.ts). */
+  lingered: number | undefined = undefined;
 
   constructor(
     /** The request id, echoed as X-Request-Id (requestIdFor). */
