@@ -141,8 +141,9 @@ describe('every answer arrives: a close in stages after an early answer (issue 2
   it.each(CASES)(
     '$name: 300 uploads of 3 MB, 10 at a time, every one answered',
     async ({ status, error, upload: spec, bigLimit }) => {
-      const url = (bigLimit ? bigLimitService : service).url;
-      const tally = await uploadMany(UPLOADS, AT_ONCE, () => upload(url, spec));
+      const target = bigLimit ? bigLimitService : service;
+      const tally = await uploadMany(UPLOADS, AT_ONCE, () => upload(target.url, spec));
+      expectAlive(target);
       expect({ lost: tally.lost, statuses: tally.statuses }).toEqual({
         lost: {},
         statuses: { [status]: UPLOADS },
@@ -359,6 +360,16 @@ function slowUpload(url: string): Promise<UploadOutcome> {
     req.write(bigJson.subarray(0, 1024));
     setTimeout(() => req.end(bigJson.subarray(1024)), 1600);
   });
+}
+
+/** A service that died mid-test says why (its output), not just ECONNREFUSED. */
+function expectAlive(service: ServiceProcess): void {
+  const { exitCode, signalCode } = service.child;
+  if (exitCode !== null || signalCode !== null) {
+    throw new Error(
+      `service exited (${exitCode ?? signalCode}):\n${service.stdout().slice(-4000)}`,
+    );
+  }
 }
 
 function greet(url: string) {
