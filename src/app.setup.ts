@@ -104,7 +104,8 @@ export async function configureApp<T extends INestApplication>(
   adapter.onExchangeDone((req, res, exchange) => {
     if (recordMetrics) metrics.record(req, res, exchange);
     // A connection closing in stages: the access line waits for its end, to say what was discarded.
-    const linger = lingerOf(req.socket);
+    // Only a request whose body was not read in full can linger (no lookup on the common path).
+    const linger = req.complete ? undefined : lingerOf(req.socket);
     if (linger === undefined) {
       accessLog.write(req, res, exchange);
       return;

@@ -228,9 +228,11 @@ describe('every answer arrives: a close in stages after an early answer (issue 2
 
   it('a fast endless sender is cut once 4 × BODY_LIMIT bytes were discarded, before the time bound', async () => {
     // 256 KiB every 10 ms: the 4 MiB bound is reached in well under 2 s.
-    const { status, answeredAt, closedAt } = await endlessUpload(service.url, 256 * 1024);
+    const { status, answeredAt, closedAt, sent } = await endlessUpload(service.url, 256 * 1024);
     expect(status).toBe(413);
     expect(closedAt - answeredAt).toBeLessThan(1500);
+    // It was read until the bound, not cut at once (the socket buffers hold a few MB at most).
+    expect(sent).toBeGreaterThan(4 * 1024 * 1024);
   }, 15_000);
 });
 
@@ -393,11 +395,13 @@ function rssKb(pid: number): number {
 function endlessUpload(
   url: string,
   chunkBytes: number,
-): Promise<{ status: number; answeredAt: number; closedAt: number }> {
+): Promise<{ status: number; answeredAt: number; closedAt: number; sent: number }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     let answeredAt = 0;
     let received = '';
+    // Bytes the kernel took (write callbacks without an error), not those still queued here.
+    let sent = 0;
     const chunk = Buffer.alloc(chunkBytes, ' ');
     // Half-open allowed: it keeps sending after the server's FIN, as an uploading client does.
     const socket = net.connect({ port: Number(port), host: hostname, allowHalfOpen: true }, () => {
@@ -406,7 +410,7 @@ function endlessUpload(
           'Content-Length: 1000000000\r\n\r\n',
       );
       const pump = setInterval(() => {
-        if (socket.writable) socket.write(chunk);
+        if (socket.writable) socket.write(chunk, (error) => (sent += error ? 0 : chunk.length));
         else clearInterval(pump);
       }, 10);
       socket.on('close', () => {
@@ -415,6 +419,7 @@ function endlessUpload(
           status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]),
           answeredAt,
           closedAt: performance.now(),
+          sent,
         });
       });
     });
