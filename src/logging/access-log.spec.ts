@@ -30,6 +30,8 @@ interface Case {
   readonly earlyBytes?: number;
   readonly reason?: string;
   readonly decision?: CorsDecision;
+  /** Request bytes discarded while the connection closed in stages. */
+  readonly lingered?: number;
 }
 
 const HOSTILE = 'https://e.example" ok="\\\u0000\u2028\u{1F600}' + 'x'.repeat(300);
@@ -80,6 +82,16 @@ const CASES: readonly Case[] = [
   { name: 'a health probe', method: 'GET', path: '/health/live', status: 200, contentLength: 9 },
   { name: 'a 500', method: 'POST', path: '/greet', status: 500, reason: 'Internal server error' },
   { name: 'an aborted request', method: 'POST', path: '/greet', status: 200, completed: false },
+  {
+    name: 'a 413 whose connection closed in stages',
+    method: 'POST',
+    path: '/greet',
+    headers: { origin: 'https://app.example.com' },
+    status: 413,
+    earlyBytes: 48,
+    reason: 'Payload too large',
+    lingered: 3_145_728,
+  },
 ];
 
 function fakeExchange(c: Case): {
@@ -95,6 +107,7 @@ function fakeExchange(c: Case): {
   } as unknown as ServerResponse;
   const exchange = new Exchange('req-1', c.path, false);
   exchange.bytes = c.earlyBytes;
+  exchange.lingered = c.lingered;
   if (c.reason !== undefined) recordErrorReason(res, c.reason);
   if (c.decision !== undefined) recordDecision(req, c.decision);
   return { req, res, exchange };
@@ -131,6 +144,7 @@ function plainLine(logger: Logger, c: Case): void {
           ? shorten(c.reason, LOG_VALUE_LIMIT)
           : undefined,
       cors: refusal?.code,
+      lingered: c.lingered,
       origin: origin === undefined ? undefined : shorten(origin, LOG_VALUE_LIMIT),
       userAgent: userAgent === undefined ? undefined : shorten(userAgent, LOG_VALUE_LIMIT),
     },
@@ -188,6 +202,7 @@ describe('AccessLog', () => {
       400,
       500,
       'aborted',
+      413,
     ]);
     expect(off.capture.lines).toEqual([]);
   });
