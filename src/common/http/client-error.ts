@@ -12,7 +12,7 @@ import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
 import { fixedLinesOf } from './fixed-header-lines';
-import { isLingering, type Linger, type LingeringClose } from './lingering-close';
+import { lingerOf, type Linger, type LingeringClose } from './lingering-close';
 import { API_HEADERS } from './security-headers';
 
 export interface ClientErrorAnswer {
@@ -56,7 +56,7 @@ export function answerClientErrors(
 ): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
     // A connection closing in stages is no longer parsed; its own listeners close it.
-    if (isLingering(socket as Socket)) return;
+    if (lingerOf(socket as Socket)?.done === false) return;
     const inFlight = socket._httpMessage;
     // A connection that ended mid-request (HPE_INVALID_EOF_STATE: the client sent its FIN before
     // the rest of the body) has nobody left to read an answer; its request counts as aborted.

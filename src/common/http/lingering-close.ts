@@ -71,9 +71,8 @@ export interface LingeringClose {
  * pipelined request can never be read out of leftover body bytes.
  */
 export function closeInStages(server: Server, limits: LingerLimits): LingeringClose {
-  if (limits.timeoutMs === 0) {
-    return { closeAfterAnswer: (socket) => void socket.end(() => socket.destroy()) };
-  }
+  // LINGER_TIMEOUT_MS=0: Node's own close, FIN once written, then close(2).
+  if (limits.timeoutMs === 0) return { closeAfterAnswer: (socket) => void socket.destroySoon() };
   const destroySoon = function (this: HttpSocket): void {
     const incoming = this.parser?.incoming;
     if (incoming == null || incoming.complete) netDestroySoon.call(this);
@@ -83,12 +82,6 @@ export function closeInStages(server: Server, limits: LingerLimits): LingeringCl
     socket.destroySoon = destroySoon;
   });
   return { closeAfterAnswer: (socket) => linger(socket, limits) };
-}
-
-/** Whether the socket is closing in stages right now (its parser errors are not new requests). */
-export function isLingering(socket: Socket): boolean {
-  const state = lingering.get(socket);
-  return state !== undefined && !state.done;
 }
 
 function linger(socket: HttpSocket, limits: LingerLimits): Linger {
