@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { InFlightLinks } from './in-flight-list';
 import { messageSlot } from './message-slot';
 
 /**
@@ -6,7 +7,7 @@ import { messageSlot } from './message-slot';
  * routing, then by the early answers, the access log and the metrics when the response is done.
  * One small object per request instead of several slots, closures and header lookups.
  */
-export class Exchange {
+export class Exchange implements InFlightLinks<Exchange> {
   /** performance.now() when the request's headers had arrived. */
   readonly start = performance.now();
   /**
@@ -20,6 +21,10 @@ export class Exchange {
   end: number | undefined = undefined;
   /** Request bytes discarded while the connection closed in stages (lingering-close.ts). */
   lingered: number | undefined = undefined;
+  /** The response, while the pre-routing server lists the exchange among those in flight. */
+  response: ServerResponse | undefined = undefined;
+  prevInFlight: Exchange | undefined = undefined;
+  nextInFlight: Exchange | undefined = undefined;
 
   constructor(
     /** The request id, echoed as X-Request-Id (requestIdFor). */

@@ -5,6 +5,7 @@ import { ErrorMessages } from '../error-messages';
 import { requestIdFor } from '../request-id';
 import { preparedEnvelope, writeEarlyAnswer } from './early-answer';
 import { attachExchange, Exchange, exchangeOf } from './exchange';
+import { InFlightList } from './in-flight-list';
 import { declaresNonJsonBody } from './request-body';
 import { requestPath } from './request-target';
 
@@ -46,7 +47,7 @@ export class PreRoutingServer {
   private preRouting: PreRoutingHandler = () => false;
   private done: ExchangeDoneHandler = () => undefined;
   private closing = false;
-  private readonly inFlight = new Set<ServerResponse>();
+  private readonly inFlight = new InFlightList<Exchange>();
   private server?: http.Server;
   /**
    * The one 'close' listener of every response, created once: it runs with the response as
@@ -59,9 +60,11 @@ export class PreRoutingServer {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.onResponseClose = function (this: ServerResponse) {
-      inFlight.delete(this);
       const exchange = exchangeOf(this);
-      if (exchange !== undefined) self.done(this.req, this, exchange);
+      if (exchange === undefined) return;
+      inFlight.remove(exchange);
+      exchange.response = undefined;
+      self.done(this.req, this, exchange);
     };
   }
 
@@ -104,7 +107,9 @@ export class PreRoutingServer {
 
   /** The shutdown timeout: marks the requests still in flight, closes every connection. */
   cutInFlight(): number {
-    for (const res of this.inFlight) cutAtShutdown.add(res);
+    for (const { response } of this.inFlight.toArray()) {
+      if (response !== undefined) cutAtShutdown.add(response);
+    }
     this.server?.closeAllConnections();
     return this.inFlight.size;
   }
@@ -118,10 +123,10 @@ export class PreRoutingServer {
    */
   async drain(close: () => Promise<void>): Promise<void> {
     this.closing = true;
-    for (const res of this.inFlight) {
-      const exchange = exchangeOf(res);
-      if (exchange !== undefined) exchange.closeConnection = true;
-      if (!res.headersSent) res.setHeader('Connection', 'close');
+    for (const exchange of this.inFlight.toArray()) {
+      exchange.closeConnection = true;
+      const res = exchange.response;
+      if (res !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
     }
     const server = this.server;
     const sweep = setInterval(() => server?.closeIdleConnections(), 100);
@@ -145,7 +150,8 @@ export class PreRoutingServer {
       this.closing || declaresNonJsonBody(req),
     );
     attachExchange(res, exchange);
-    this.inFlight.add(res);
+    exchange.response = res;
+    this.inFlight.add(exchange);
     res.on('close', this.onResponseClose);
     return exchange;
   }
