@@ -1,4 +1,3 @@
-import './compile-cache';
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { createApp, preRoutingServerOf } from './app.factory';

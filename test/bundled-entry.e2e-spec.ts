@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MAIN_JS, ServiceProcess, startService } from './helpers/spawn-service';
+
+const PROD = { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
+const ROOT = path.resolve(__dirname, '..');
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+function post(service: ServiceProcess, body: string): Promise<Response> {
+  return fetch(`${service.url}/greet`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
+    body,
+  });
+}
+
+describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => service?.kill());
+
+  it('loads from node_modules only the packages left out on purpose', async () => {
+    const record = path.join(mkdtempSync(path.join(tmpdir(), 'bundle-loads-')), 'loads.json');
+    service = await startService({
+      ...PROD,
+      DOCS_ENABLED: 'true',
+      NODE_OPTIONS: `--require ${path.join(__dirname, 'helpers', 'record-loaded-modules.js')}`,
+      RECORD_LOADS_TO: record,
+    });
+    expect((await post(service, '{"name":"Alice"}')).status).toBe(200);
+    expect((await fetch(`${service.url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    const loaded = JSON.parse(readFileSync(record, 'utf8')) as string[];
+    const packages = new Set(
+      loaded
+        .map((file) => /[\\/]node_modules[\\/]((@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined),
+    );
+    // What tools/bundle-main.mjs leaves out of the bundle (and pino's own dependencies).
+    const leftOut = new Set([
+      'pino',
+      'pino-std-serializers',
+      'sonic-boom',
+      'thread-stream',
+      'atomic-sleep',
+      'on-exit-leak-free',
+      'quick-format-unescaped',
+      'safe-stable-stringify',
+      'real-require',
+      '@pinojs/redact',
+      'pino-abstract-transport',
+      'process-warning',
+      'split2',
+      'swagger-ui-dist',
+      'parseurl',
+    ]);
+    expect([...packages].filter((name) => !leftOut.has(name))).toEqual([]);
+    expect(loaded).toContain(MAIN_JS);
+    expect(loaded.filter((file) => file.startsWith(path.dirname(MAIN_JS)))).toEqual([MAIN_JS]);
+  });
+
+  it('validates with the DTO rules (class-validator's metadata is found in the bundle)', async () => {
+    service = await startService(PROD);
+    const ok = await post(service, '{"name":"Alice","lang":"es"}');
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { greeting: string }).greeting).toBe('Hola, Alice!');
+    const cases: Array<[string, string]> = [
+      ['{"name":123}', "Field 'name' must be a string"],
+      ['{"name":""}', "Field 'name' cannot be empty"],
+      ['{"name":"a","lang":"xx"}', "Invalid or unsupported language selection: 'xx'"],
+    ];
+    for (const [body, error] of cases) {
+      const res = await post(service, body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ statusCode: 400, error });
+    }
+  });
+
+  it("logs package.json's version at startup", async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'info' });
+    await service.waitForOutput('listening on');
+    expect(service.stdout()).toContain(`greet-cors-api ${manifest.version} listening on`);
+  });
+
+  it("serves Swagger UI's assets, which swagger-ui-dist finds by path", async () => {
+    service = await startService({ ...PROD, DOCS_ENABLED: 'true' });
+    const res = await fetch(`${service.url}/docs/swagger-ui-bundle.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
+  it("starts in development with pino-pretty, whose worker thread loads from pino's files", async () => {
+    service = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
+    await service.waitForOutput('listening on');
+    expect(service.stdout()).toMatch(/INFO \(\d+\): greet-cors-api .* listening on/);
+  });
+
+  it('ships a source map that leads back to src/', () => {
+    const map = JSON.parse(readFileSync(`${MAIN_JS}.map`, 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('src/main.ts'))).toBe(true);
+    expect(map.sources.some((source) => source.endsWith('src/cors/origin-allowlist.ts'))).toBe(
+      true,
+    );
+  });
+});
