@@ -62,7 +62,7 @@ describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)
     expect(loaded.filter((file) => file.startsWith(path.dirname(MAIN_JS)))).toEqual([MAIN_JS]);
   });
 
-  it('validates with the DTO rules (class-validator's metadata is found in the bundle)', async () => {
+  it("validates with the DTO rules (class-validator's metadata is found in the bundle)", async () => {
     service = await startService(PROD);
     const ok = await post(service, '{"name":"Alice","lang":"es"}');
     expect(ok.status).toBe(200);
