@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MAIN_JS, ServiceProcess, startService } from './helpers/spawn-service';
+import { jsonLogLines, MAIN_JS, ServiceProcess, startService } from './helpers/spawn-service';
 
 const PROD = { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
 const ROOT = path.resolve(__dirname, '..');
@@ -97,6 +97,20 @@ describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)
     service = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
     await service.waitForOutput('listening on');
     expect(service.stdout()).toMatch(/INFO \(\d+\): greet-cors-api .* listening on/);
+  });
+
+  it("keeps NestJS's class names (its log contexts read them)", async () => {
+    service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
+    await service.waitForOutput('listening on');
+    const contexts = new Set(jsonLogLines(service.stdout()).map((line) => line.context));
+    expect(contexts).toContain('InstanceLoader');
+    expect(contexts).toContain('RoutesResolver');
+    expect([...contexts].filter((context) => /^_|_\d+$/.test(String(context)))).toEqual([]);
+  });
+
+  it('is ASCII, so V8 keeps its source in one byte a character', () => {
+    const source = readFileSync(MAIN_JS, 'latin1');
+    expect(source.search(/[^\x00-\x7f]/)).toBe(-1);
   });
 
   it('ships a source map that leads back to src/', () => {
