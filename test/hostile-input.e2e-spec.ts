@@ -371,6 +371,27 @@ describe('bodies the service will not read are not read (e2e)', () => {
     expect(res.headers.connection).toBe('keep-alive');
   });
 
+  it.each([
+    ['malformed JSON', '{"name":'],
+    ['a body nested too deeply', '['.repeat(100)],
+  ])(
+    'keeps the connection of a 400 for %s read in full, and answers the next request on it',
+    async (_, body) => {
+      const connection = openConnection(server.url);
+      connection.write(
+        postHead('Content-Type: application/json', `Content-Length: ${body.length}`) + body,
+      );
+      const error = await connection.until((text) => text.includes('"statusCode":400'));
+      expect(error).toMatch(/^HTTP\/1\.1 400 /);
+      expect(error).toMatch(/\r\nConnection: keep-alive\r\n/i);
+      expect(error).toMatch(/\r\nKeep-Alive: timeout=65\r\n/i);
+      connection.write(head(['GET /health/live HTTP/1.1', 'Host: x']));
+      const both = await connection.until((text) => text.split('HTTP/1.1 ').length === 3);
+      expect(both.split('HTTP/1.1 ')[2]).toMatch(/^200 /);
+      connection.close();
+    },
+  );
+
   it('announces Keep-Alive: timeout=65, above common load balancer idle timeouts', async () => {
     const res = await rawRequest(server.url, head(['GET /health/live HTTP/1.1', 'Host: x']));
     expect(res.status).toBe(200);
