@@ -10,6 +10,7 @@ import { GreetModule } from './greet/greet.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({})
 export class AppModule implements OnModuleInit {
@@ -37,7 +38,15 @@ export class AppModule implements OnModuleInit {
     });
     return {
       module: AppModule,
-      imports: [config, LoggingModule, CorsModule, MetricsModule, GreetModule, HealthModule],
+      imports: [
+        config,
+        LoggingModule,
+        CorsModule,
+        RateLimitModule,
+        MetricsModule,
+        GreetModule,
+        HealthModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
     };
   }

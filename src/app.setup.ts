@@ -16,6 +16,7 @@ import {
   writeEarlyAnswer,
   writePassThroughHeaders,
 } from './common/http/early-answer';
+import { clientAddress } from './common/http/client-address';
 import { declaresMoreThan } from './common/http/request-body';
 import { hasBadHost } from './common/http/request-target';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
@@ -25,6 +26,8 @@ import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
 import { AccessLog } from './logging/access-log';
 import { HttpMetrics } from './metrics/http-metrics';
+import { RateLimitHandler, RateLimitVerdict } from './rate-limit/rate-limit.handler';
+import { RateLimitRules } from './rate-limit/rate-limit-rules';
 
 /** A connection closing in stages ends after this many bodies' worth of discarded bytes. */
 const LINGER_BODIES = 4;
@@ -38,7 +41,8 @@ const LINGER_BODIES = 4;
  *    (id, path, start; PreRoutingServer), a 400 for a target without a usable path or an HTTP/1.1
  *    request without one Host, then CORS, which answers preflights and refusals itself, then a 405
  *    for a known path asked with another method, then the 413 for a declared Content-Length over
- *    the limit. Each of these answers is written whole in one writeHead (early-answer.ts); a
+ *    the limit, then the rate limit (a 429, or a 503 while its store is down and the service
+ *    fails closed; the only step that may wait, for Redis). Each of these answers is written whole in one writeHead (early-answer.ts); a
  *    request let through gets the security headers, its id and an allowed origin's CORS headers
  *    before anything can fail;
  * 2. the platform's body parsing (src/platform/): the same JSON body reader, with the size, depth
@@ -61,6 +65,9 @@ export async function configureApp<T extends INestApplication>(
   const recordMetrics = metrics.enabled;
   const cors = app.get(CorsRequestHandler);
   const routes = app.get(CorsRouteTable);
+  const limits = app.get(RateLimitRules);
+  const rateLimiter = app.get(RateLimitHandler);
+  const { trustProxy } = config;
   const server = app.getHttpServer() as Server;
   applyServerTimeouts(server, config);
   // Discarding up to a few bodies' worth is cheap; past that the client is not a browser.
@@ -77,8 +84,11 @@ export async function configureApp<T extends INestApplication>(
   const badRequest = preparedEnvelope(400, ErrorMessages.badRequest);
   const methodNotAllowed = preparedEnvelope(405, ErrorMessages.methodNotAllowed);
   const payloadTooLarge = preparedEnvelope(413, ErrorMessages.payloadTooLarge);
+  const tooManyRequests = preparedEnvelope(429, ErrorMessages.tooManyRequests);
+  const storeUnavailable = preparedEnvelope(503, ErrorMessages.rateLimitStoreUnavailable);
   adapter.setPreRouting((req, res, exchange) => {
     if (recordMetrics) metrics.begin();
+    exchange.client = clientAddress(req, trustProxy);
     const path = exchange.path;
     if (path === undefined || hasBadHost(req)) {
       // A client this confused about HTTP gets no second request on the connection.
@@ -97,9 +107,30 @@ export async function configureApp<T extends INestApplication>(
       writeEarlyAnswer(res, exchange, 413, decision.headers, payloadTooLarge);
       return true;
     }
-    // On to the platform, with the headers every response carries.
-    writePassThroughHeaders(res, exchange, decision.headers);
-    return false;
+    const rule = limits.active ? limits.ruleFor(req.method ?? 'GET', path) : undefined;
+    if (rule === undefined) {
+      // On to the platform, with the headers every response carries.
+      writePassThroughHeaders(res, exchange, decision.headers);
+      return false;
+    }
+    return rateLimiter.check(rule, exchange.client).then((verdict: RateLimitVerdict) => {
+      if (verdict.storeError && recordMetrics) metrics.rateLimitStoreError();
+      // The client left while Redis answered: nothing to write.
+      if (res.destroyed) return true;
+      if (verdict.kind === 'limited') {
+        if (recordMetrics) metrics.rateLimited(path);
+        writeEarlyAnswer(res, exchange, 429, decision.headers, tooManyRequests, verdict.headers);
+        return true;
+      }
+      if (verdict.kind === 'unavailable') {
+        writeEarlyAnswer(res, exchange, 503, decision.headers, storeUnavailable, verdict.headers);
+        return true;
+      }
+      writePassThroughHeaders(res, exchange, decision.headers);
+      const extra = verdict.headers;
+      for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i], extra[i + 1]);
+      return false;
+    });
   });
   adapter.onExchangeDone((req, res, exchange) => {
     if (recordMetrics) metrics.record(req, res, exchange);

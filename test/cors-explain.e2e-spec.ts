@@ -63,7 +63,8 @@ describe('npm run cors:explain (spawned dist/cli/cors-explain.js)', () => {
       route: '/greet',
       headers: {
         'Access-Control-Allow-Origin': APP,
-        'Access-Control-Expose-Headers': 'X-Request-Id',
+        'Access-Control-Expose-Headers':
+          'X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
         Vary: 'Origin',
       },
     });

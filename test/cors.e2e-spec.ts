@@ -48,6 +48,14 @@ function preflight(
   return req;
 }
 
+const SERVICE_EXPOSED = [
+  'X-Request-Id',
+  'Retry-After',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+];
+
 /** What an allowed actual request must carry, beyond the status and body. */
 function expectAllowedActual(
   headers: http.IncomingHttpHeaders,
@@ -58,10 +66,11 @@ function expectAllowedActual(
   if (allowOrigin !== '*') expect(varyOf(headers)).toContain('origin');
   if (credentials) expect(headers['access-control-allow-credentials']).toBe('true');
   else expect(headers['access-control-allow-credentials']).toBeUndefined();
-  // X-Request-Id is always exposed (the service's own header); configured ones follow.
+  // The service's own headers are always exposed (the request id, the rate limit's, so a front
+  // end can back off); configured ones follow.
   expect(listOf(headers['access-control-expose-headers'])).toEqual([
-    'X-Request-Id',
-    ...exposed.filter((name) => name !== 'X-Request-Id'),
+    ...SERVICE_EXPOSED,
+    ...exposed.filter((name) => !SERVICE_EXPOSED.includes(name)),
   ]);
   // Preflight-only headers never appear on an actual response.
   expect(headers['access-control-allow-methods']).toBeUndefined();

@@ -22,6 +22,8 @@ export const ErrorMessages = {
   notFound: 'Not found',
   expectationFailed: 'Expectation failed',
   internal: 'Internal server error',
+  tooManyRequests: 'Too many requests',
+  rateLimitStoreUnavailable: 'Rate limit store unavailable',
   originNotAllowed: 'Origin not allowed',
   /** A preflight refused for its method or its headers: the origin itself may be fine. */
   corsMethodNotAllowed: 'Method not allowed by CORS policy',

@@ -1,4 +1,5 @@
 import { ConfigType, registerAs } from '@nestjs/config';
+import { MAX_TRUSTED_PROXIES } from '../common/http/client-address';
 import { HTTP_PLATFORMS, HttpPlatformName } from '../platform/http-platform';
 import { EnvReader } from './env-reader';
 import { parseEnv } from './parse-env';
@@ -36,6 +37,9 @@ export function readAppEnv(reader: EnvReader) {
     shutdownTimeoutMs: reader.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     docsEnabled: reader.boolean('DOCS_ENABLED', nodeEnv !== 'production'),
     httpPlatform: reader.oneOf<HttpPlatformName>('HTTP_PLATFORM', HTTP_PLATFORMS, 'express'),
+    // Proxy hops whose X-Forwarded-For entries are believed (client-address.ts): the client of
+    // the rate limits and the access line.
+    trustProxy: reader.integer('TRUST_PROXY', 0, 0, MAX_TRUSTED_PROXIES),
   };
 }
 

@@ -1,5 +1,6 @@
 import { readCorsEnv } from '../cors/cors.config';
 import { readMetricsEnv } from '../metrics/metrics.config';
+import { readRateLimitEnv } from '../rate-limit/rate-limit.config';
 import { NodeEnv, readAppEnv } from './app.config';
 import { EnvReader, RawEnv } from './env-reader';
 import { parseEnv } from './parse-env';
@@ -9,6 +10,7 @@ function readAll(reader: EnvReader): NodeEnv {
   const app = readAppEnv(reader);
   readCorsEnv(reader, app.nodeEnv);
   readMetricsEnv(reader, app);
+  readRateLimitEnv(reader);
   return app.nodeEnv;
 }
 

@@ -1,5 +1,6 @@
 import { METHODS } from 'node:http';
 import { REQUEST_ID_HEADER } from '../common/request-id';
+import { RATE_LIMIT_EXPOSED_HEADERS } from '../rate-limit/rate-limit.headers';
 import { CorsPolicyOptions } from './cors-policy.options';
 import {
   buildAllowlist,
@@ -108,8 +109,14 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
       credentials: raw.credentials,
       methods: unique(raw.methods),
       allowedHeaders: unique(raw.allowedHeaders.map((name) => name.toLowerCase())),
-      // The request id is always readable, so a front end can quote it in a bug report.
-      exposedHeaders: unique([REQUEST_ID_HEADER, ...raw.exposedHeaders]),
+      // The request id is always readable, so a front end can quote it in a bug report; the rate
+      // limit's headers too, so it can back off (whether limits are on or not: turning them on
+      // changes no CORS line). An entry repeated in another case is listed once.
+      exposedHeaders: uniqueIgnoringCase([
+        REQUEST_ID_HEADER,
+        ...RATE_LIMIT_EXPOSED_HEADERS,
+        ...raw.exposedHeaders,
+      ]),
       maxAge: raw.maxAge,
     },
     problems,
@@ -126,4 +133,14 @@ function tokenProblems(label: string, values: readonly string[], what: string): 
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
+}
+
+function uniqueIgnoringCase(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((value) => {
+    const key = value.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

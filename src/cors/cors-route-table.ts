@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnModuleInit, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { match } from 'path-to-regexp';
+import { discoverRoutes } from '../common/routing/discover-routes';
+import { RouteMap } from '../common/routing/route-map';
 import { corsConfig, CorsConfig } from './cors.config';
 import { parseCorsSettings, SettingLabels } from './cors-options.parser';
 import { CorsPolicy } from './cors-policy';
@@ -12,13 +12,6 @@ import {
   describeRoutePolicy,
   PolicyDescription,
 } from './cors-policy.description';
-
-interface DynamicRoute {
-  readonly method: string;
-  readonly template: string;
-  readonly matches: (path: string) => boolean;
-  readonly policy: CorsPolicy;
-}
 
 /**
  * The policy of every route, resolved once at startup from the `@CorsPolicy()` decorators: each
@@ -32,11 +25,7 @@ export class CorsRouteTable implements OnModuleInit {
   /** Where each policy's settings came from (for `cors:explain`). */
   private readonly descriptions = new Map<CorsPolicy, PolicyDescription>();
   private readonly byHandler = new Map<object, CorsPolicy>();
-  /** Normalised path → route method → policy. */
-  private readonly staticRoutes = new Map<string, Map<string, CorsPolicy>>();
-  /** Normalised path → the route as declared, e.g. `/greet/languages`. */
-  private readonly staticTemplates = new Map<string, string>();
-  private readonly dynamicRoutes: DynamicRoute[] = [];
+  private readonly routes = new RouteMap<CorsPolicy>();
 
   constructor(
     @Inject(corsConfig.KEY) private readonly config: CorsConfig,
@@ -61,26 +50,18 @@ export class CorsRouteTable implements OnModuleInit {
 
   onModuleInit(): void {
     const problems: string[] = [];
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-      if (!controller) continue;
-      const prototype = controller.prototype as Record<string, unknown>;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const handler = prototype[name] as () => void;
-        const methodPath: unknown = Reflect.getMetadata(PATH_METADATA, handler);
-        if (methodPath === undefined) continue;
-        const [onRoute, onController] = this.reflector.getAll(CorsPolicyDecorator, [
-          handler,
-          controller,
-        ]);
-        const sites = { route: `${controller.name}.${name}`, controller: controller.name };
-        const policy = this.compile(onRoute, onController, sites, problems);
-        this.byHandler.set(handler, policy);
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        for (const path of joinPaths(Reflect.getMetadata(PATH_METADATA, controller), methodPath)) {
-          this.addRoute(method, path, policy);
-        }
-      }
+    for (const { controller, handler, site, method, paths } of discoverRoutes(
+      this.discovery,
+      this.scanner,
+    )) {
+      const [onRoute, onController] = this.reflector.getAll(CorsPolicyDecorator, [
+        handler,
+        controller,
+      ]);
+      const sites = { route: site, controller: controller.name };
+      const policy = this.compile(onRoute, onController, sites, problems);
+      this.byHandler.set(handler, policy);
+      for (const path of paths) this.routes.add(method, path, policy);
     }
     if (problems.length > 0) throw new Error(problems.join('\n'));
   }
@@ -90,19 +71,7 @@ export class CorsRouteTable implements OnModuleInit {
    * else undefined: unknown paths are the router's 404, and routes for every method serve all.
    */
   allowHeaderFor(method: string, path: string): string | undefined {
-    const byMethod = this.staticRoutes.get(normalizePath(path));
-    // The request path runs this for every request: the usual answers allocate nothing.
-    if (byMethod !== undefined && servesFrom(byMethod, method)) return undefined;
-    if (byMethod === undefined && this.dynamicRoutes.length === 0) return undefined;
-    // Express tries every route that matches the path, static and dynamic alike.
-    const methods = [
-      ...(byMethod?.keys() ?? []),
-      ...this.dynamicRoutes.filter((route) => route.matches(path)).map((route) => route.method),
-    ];
-    if (methods.length === 0 || methods.includes('ALL')) return undefined;
-    if (methods.some((routeMethod) => servesMethod(routeMethod, method))) return undefined;
-    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
-    return [...new Set(methods)].join(', ');
+    return this.routes.allowHeaderFor(method, path);
   }
 
   /**
@@ -110,10 +79,7 @@ export class CorsRouteTable implements OnModuleInit {
    * or undefined when no route matches: a bounded value, safe as a metric label.
    */
   templateFor(path: string): string | undefined {
-    const found = this.staticTemplates.get(normalizePath(path));
-    if (found !== undefined) return found;
-    for (const route of this.dynamicRoutes) if (route.matches(path)) return route.template;
-    return undefined;
+    return this.routes.templateFor(path);
   }
 
   /** The policy of the handler Nest picked. */
@@ -126,17 +92,7 @@ export class CorsRouteTable implements OnModuleInit {
    * the environment's.
    */
   forRequest(method: string, path: string): CorsPolicy {
-    const byMethod = this.staticRoutes.get(normalizePath(path));
-    const found =
-      byMethod &&
-      (byMethod.get(method) ??
-        (method === 'HEAD' ? byMethod.get('GET') : undefined) ??
-        byMethod.get('ALL'));
-    if (found) return found;
-    for (const route of this.dynamicRoutes) {
-      if (servesMethod(route.method, method) && route.matches(path)) return route.policy;
-    }
-    return this.defaultPolicy;
+    return this.routes.find(method, path) ?? this.defaultPolicy;
   }
 
   private compile(
@@ -177,48 +133,6 @@ export class CorsRouteTable implements OnModuleInit {
     );
     return policy;
   }
-
-  private addRoute(method: string, path: string, policy: CorsPolicy): void {
-    if (/[:*{]/.test(path)) {
-      const matcher = match(path, { sensitive: false, trailing: true, decode: false });
-      this.dynamicRoutes.push({
-        method,
-        template: path,
-        policy,
-        matches: (p) => matcher(p) !== false,
-      });
-    } else {
-      const key = normalizePath(path);
-      if (!this.staticTemplates.has(key)) this.staticTemplates.set(key, path);
-      const byMethod = this.staticRoutes.get(key) ?? new Map<string, CorsPolicy>();
-      this.staticRoutes.set(key, byMethod.set(method, policy));
-    }
-  }
-}
-
-/** Express serves HEAD with GET routes, and ALL routes serve every method. */
-function servesMethod(routeMethod: string, method: string): boolean {
-  return (
-    routeMethod === method || routeMethod === 'ALL' || (method === 'HEAD' && routeMethod === 'GET')
-  );
-}
-
-function servesFrom(byMethod: ReadonlyMap<string, unknown>, method: string): boolean {
-  return byMethod.has(method) || byMethod.has('ALL') || (method === 'HEAD' && byMethod.has('GET'));
-}
-
-/** Express matches case-insensitively and ignores one trailing slash; so does the table. */
-function normalizePath(path: string): string {
-  const lower = path.toLowerCase();
-  return lower.length > 1 && lower.endsWith('/') ? lower.slice(0, -1) : lower;
-}
-
-function joinPaths(controllerPaths: unknown, methodPaths: unknown): string[] {
-  const list = (value: unknown): string[] =>
-    (Array.isArray(value) ? value : [value ?? '']).map((p) => String(p).replace(/^\/+|\/+$/g, ''));
-  return list(controllerPaths).flatMap((base) =>
-    list(methodPaths).map((sub) => `/${[base, sub].filter((p) => p !== '').join('/')}`),
-  );
 }
 
 const DECORATOR_LABELS: SettingLabels = {

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
+import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { ReadinessIndicator } from './readiness.indicator';
 
 /**
@@ -8,6 +9,8 @@ import { ReadinessIndicator } from './readiness.indicator';
  */
 const NO_SWAGGER = { noCache: true, swaggerDocumentation: false };
 
+/** Probes are never rate limited: a limited probe would take a healthy replica out. */
+@RateLimit(false)
 @Controller('health')
 export class HealthController {
   constructor(

@@ -106,6 +106,9 @@ export class AccessLog {
     const traceId = traceIdOf(req);
     if (traceId !== undefined) line += `,"traceId":"${traceId}"`;
     line += `,"method":"${method}","path":${json(path)}`;
+    // An IP address Node or clientAddress() validated: nothing to escape.
+    const client = exchange.client ?? req.socket?.remoteAddress;
+    if (client !== undefined && client !== '') line += `,"client":"${client}"`;
     if (completed) line += `,"status":${status}`;
     else line += wasCutAtShutdown(res) ? ',"aborted":true,"cut":true' : ',"aborted":true';
     const end = exchange.end ?? performance.now();

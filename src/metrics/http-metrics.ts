@@ -57,6 +57,10 @@ export class HttpMetrics {
   private activeCount = 0;
   private readonly corsDecisions: BoundCounter;
   private readonly parserErrors: Counter<'http_response_status_code'>;
+  private readonly rateLimitRejections: BoundCounter;
+  /** route → the bound rejection series (routes are a fixed set). */
+  private readonly rejectionSeries = new Map<string, CounterSeries>();
+  private readonly rateLimitStoreErrors: Counter;
   private readonly docsEnabled: boolean;
   /** method → route → status (ABORTED for none) → the bound histogram child. */
   private readonly durationSeries = new Map<string, Map<string, Map<number, HistogramSeries>>>();
@@ -99,6 +103,16 @@ export class HttpMetrics {
       labelNames: ['http_response_status_code'],
       registers,
     });
+    this.rateLimitRejections = new BoundCounter(
+      'rate_limit_rejections_total',
+      'Requests answered 429 because the client had spent its budget, by route.',
+      registers,
+    );
+    this.rateLimitStoreErrors = new Counter({
+      name: 'rate_limit_store_errors_total',
+      help: 'Counted requests the rate-limit store could not count (down, timed out); each was served unlimited or answered 503 as RATE_LIMIT_ON_STORE_ERROR says.',
+      registers,
+    });
     new Gauge({
       name: 'app_info',
       help: 'The running service; the value is always 1.',
@@ -120,6 +134,22 @@ export class HttpMetrics {
   parserError(status: number): void {
     this.parserErrors.inc({ http_response_status_code: status });
     this.durationOf('_OTHER', UNMATCHED_ROUTE, status).observe(0);
+  }
+
+  /** A request refused with 429 (its route as the duration histogram labels it). */
+  rateLimited(path: string | undefined): void {
+    const route = this.routeOf(path);
+    let series = this.rejectionSeries.get(route);
+    if (series === undefined) {
+      series = this.rateLimitRejections.series({ http_route: route });
+      this.rejectionSeries.set(route, series);
+    }
+    series.inc();
+  }
+
+  /** A request the rate-limit store failed to count. */
+  rateLimitStoreError(): void {
+    this.rateLimitStoreErrors.inc();
   }
 
   /**

@@ -16,12 +16,16 @@ export function wasCutAtShutdown(res: ServerResponse): boolean {
   return cutAtShutdown.has(res);
 }
 
-/** Returns true when it has answered the request itself. */
+/**
+ * Returns true when it has answered the request itself, false to hand it on; a promise of either
+ * when it must wait (a rate-limit count in Redis). While it waits, the body stays unread in the
+ * socket: the platform reads it once the request is handed on.
+ */
 export type PreRoutingHandler = (
   req: IncomingMessage,
   res: ServerResponse,
   exchange: Exchange,
-) => boolean;
+) => boolean | Promise<boolean>;
 
 /** Called once per response, when its connection is done with it (finished, aborted or cut). */
 export type ExchangeDoneHandler = (
@@ -85,21 +89,34 @@ export class PreRoutingServer {
   create(platform: PlatformHandler): http.Server {
     // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
     const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-      if (!this.runPreRouting(req, res, this.track(req, res))) platform(req, res);
+      const exchange = this.track(req, res);
+      const answered = this.runPreRouting(req, res, exchange);
+      if (answered === false) platform(req, res);
+      else if (answered !== true) this.later(answered, req, res, exchange, platform);
     });
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
     // here CORS, the 405 and the body limit decide first, and only a request they let through
     // is told to continue.
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      if (this.runPreRouting(req, res, this.track(req, res))) return;
+    const continueThenPlatform: PlatformHandler = (req, res) => {
       res.writeContinue();
       platform(req, res);
+    };
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      const exchange = this.track(req, res);
+      const answered = this.runPreRouting(req, res, exchange);
+      if (answered === false) continueThenPlatform(req, res);
+      else if (answered !== true) this.later(answered, req, res, exchange, continueThenPlatform);
     });
     // Any other expectation: Node's bare 417 becomes the envelope, after the same checks.
-    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-      if (this.runPreRouting(req, res, this.track(req, res))) return;
+    const expectationFailed: PlatformHandler = (_req, res) => {
       res.setHeader('Connection', 'close');
       writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
+    };
+    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+      const exchange = this.track(req, res);
+      const answered = this.runPreRouting(req, res, exchange);
+      if (answered === false) expectationFailed(req, res);
+      else if (answered !== true) this.later(answered, req, res, exchange, expectationFailed);
     });
     this.server = server;
     return server;
@@ -156,19 +173,51 @@ export class PreRoutingServer {
     return exchange;
   }
 
-  private runPreRouting(req: IncomingMessage, res: ServerResponse, exchange: Exchange): boolean {
+  private runPreRouting(
+    req: IncomingMessage,
+    res: ServerResponse,
+    exchange: Exchange,
+  ): boolean | Promise<boolean> {
     try {
       return this.preRouting(req, res, exchange);
     } catch (error) {
       // A throw here would escape the server's request listener and crash the process.
-      this.logger.error({
-        msg: `Pre-routing failed: ${String(error)}`,
-        reqId: exchange.id,
-        err: error instanceof Error ? error : new Error(String(error)),
-      });
-      if (res.headersSent) res.destroy();
-      else writeEarlyAnswer(res, exchange, 500, [], INTERNAL_ERROR);
+      this.failed(res, exchange, error);
       return true;
     }
+  }
+
+  /**
+   * A pre-routing handler that had to wait: the request goes on when it says so, unless its
+   * connection is gone meanwhile (the client left, or a shutdown cut it).
+   */
+  private later(
+    answered: Promise<boolean>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    exchange: Exchange,
+    next: PlatformHandler,
+  ): void {
+    answered.then(
+      (done) => {
+        if (done || res.destroyed) return;
+        try {
+          next(req, res);
+        } catch (error) {
+          this.failed(res, exchange, error);
+        }
+      },
+      (error: unknown) => this.failed(res, exchange, error),
+    );
+  }
+
+  private failed(res: ServerResponse, exchange: Exchange, error: unknown): void {
+    this.logger.error({
+      msg: `Pre-routing failed: ${String(error)}`,
+      reqId: exchange.id,
+      err: error instanceof Error ? error : new Error(String(error)),
+    });
+    if (res.headersSent) res.destroy();
+    else if (!res.destroyed) writeEarlyAnswer(res, exchange, 500, [], INTERNAL_ERROR);
   }
 }
