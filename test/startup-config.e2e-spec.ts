@@ -39,12 +39,51 @@ describe('startup refuses bad configuration (spawned dist/main.js)', () => {
     ['LINGER_TIMEOUT_MS', '2s', 'LINGER_TIMEOUT_MS must be an integer 0-30000, got "2s"'],
     ['NODE_ENV', 'prod', 'NODE_ENV must be one of development, production, test, got "prod"'],
     ['ACCESS_LOG', 'some', 'ACCESS_LOG must be one of all, errors, off, got "some"'],
+    ['RATE_LIMIT_MAX', '-1', 'RATE_LIMIT_MAX must be an integer 0-1000000000, got "-1"'],
+    ['RATE_LIMIT_MAX', 'abc', 'RATE_LIMIT_MAX must be an integer 0-1000000000, got "abc"'],
+    ['RATE_LIMIT_MAX', '2.5', 'RATE_LIMIT_MAX must be an integer 0-1000000000, got "2.5"'],
+    ['RATE_LIMIT_WINDOW_MS', '0', 'RATE_LIMIT_WINDOW_MS must be a whole number of seconds'],
+    ['RATE_LIMIT_WINDOW_MS', '1500', 'RATE_LIMIT_WINDOW_MS must be a whole number of seconds'],
+    ['RATE_LIMIT_WINDOW_MS', '1m', 'RATE_LIMIT_WINDOW_MS must be a whole number of seconds'],
+    ['RATE_LIMIT_WINDOW_MS', '86401000', 'RATE_LIMIT_WINDOW_MS must be a whole number of seconds'],
+    [
+      'RATE_LIMIT_STORE',
+      'memcached',
+      'RATE_LIMIT_STORE must be one of memory, redis, got "memcached"',
+    ],
+    [
+      'RATE_LIMIT_ON_STORE_ERROR',
+      'fail',
+      'RATE_LIMIT_ON_STORE_ERROR must be one of open, closed, got "fail"',
+    ],
+    ['REDIS_URL', 'http://redis:6379', 'REDIS_URL must start with redis:// or rediss://'],
+    ['REDIS_URL', 'redis:6379', 'REDIS_URL must name a host'],
+    ['REDIS_URL', 'redis://redis:6379/db0', 'REDIS_URL may end only in a database number'],
+    ['TRUST_PROXY', 'abc', 'TRUST_PROXY must be an integer 0-16, got "abc"'],
+    ['TRUST_PROXY', 'true', 'TRUST_PROXY must be an integer 0-16, got "true"'],
   ])('%s=%s → exit 1 naming the variable and value', async (name, value, message) => {
     const result = await runService({ [name]: value });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain(JSON.stringify(value));
     expect(result.stdout).not.toContain('listening on');
+  });
+
+  it('requires REDIS_URL with the redis store, naming both', async () => {
+    const result = await runService({ RATE_LIMIT_STORE: 'redis', RATE_LIMIT_MAX: '10' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'REDIS_URL is required when RATE_LIMIT_STORE=redis, got nothing',
+    );
+    expect(result.stdout).not.toContain('listening on');
+  });
+
+  it('never prints the password of a bad REDIS_URL', async () => {
+    const result = await runService({ REDIS_URL: 'redis://user:s3cret@redis:6379/x' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('REDIS_URL may end only in a database number');
+    expect(result.stderr).toContain('redis://user:***@redis:6379/x');
+    expect(result.stderr + result.stdout).not.toContain('s3cret');
   });
 
   it('reports every bad variable, one line each', async () => {

@@ -18,7 +18,7 @@ export const MAX_LIMIT = 1_000_000_000;
  * Redis expires keys in whole seconds (the counting script sets `EX`), so a window is a whole
  * number of seconds: 1500 would silently become 1 s in Redis and 1.5 s in memory.
  */
-export function windowProblem(label: string, value: unknown): string | undefined {
+export function windowProblem(label: string, value: unknown, shown = value): string | undefined {
   if (
     typeof value === 'number' &&
     Number.isSafeInteger(value) &&
@@ -28,7 +28,7 @@ export function windowProblem(label: string, value: unknown): string | undefined
   ) {
     return undefined;
   }
-  return `${label} must be a whole number of seconds in milliseconds, ${WINDOW_MIN_MS}-${WINDOW_MAX_MS} in steps of 1000, got ${JSON.stringify(value)}`;
+  return `${label} must be a whole number of seconds in milliseconds, ${WINDOW_MIN_MS}-${WINDOW_MAX_MS} in steps of 1000, got ${JSON.stringify(shown)}`;
 }
 
 /** Parses the RATE_LIMIT_* variables and REDIS_URL. */
@@ -38,7 +38,7 @@ export function readRateLimitEnv(reader: EnvReader) {
   let windowMs = 60_000;
   if (rawWindow !== undefined) {
     const parsed = /^\d+$/.test(rawWindow) ? Number(rawWindow) : rawWindow;
-    const problem = windowProblem('RATE_LIMIT_WINDOW_MS', parsed);
+    const problem = windowProblem('RATE_LIMIT_WINDOW_MS', parsed, rawWindow);
     if (problem === undefined) windowMs = parsed as number;
     else reader.fail(problem);
   }
