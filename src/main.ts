@@ -8,6 +8,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsServer } from './metrics/metrics.server';
 import { corsConfig } from './cors/cors.config';
+import { rateLimitConfig } from './rate-limit/rate-limit.config';
 import { startupSummary } from './startup-summary';
 
 const logger = new Logger('Bootstrap');
@@ -26,7 +27,12 @@ async function bootstrap(): Promise<void> {
     );
   });
   logger.log(
-    startupSummary(app.get<AppConfig>(appConfig.KEY), app.get(corsConfig.KEY), metricsUrl),
+    startupSummary(
+      app.get<AppConfig>(appConfig.KEY),
+      app.get(corsConfig.KEY),
+      metricsUrl,
+      app.get(rateLimitConfig.KEY),
+    ),
   );
   closeGracefullyOnSignals(app, shutdownTimeoutMs);
 }

@@ -1,6 +1,7 @@
 import { APP_NAME, APP_VERSION } from './common/app-version';
 import { AppConfig } from './config/app.config';
 import { CorsConfig } from './cors/cors.config';
+import { RateLimitConfig, redactUrl } from './rate-limit/rate-limit.config';
 
 /**
  * The one info line a start writes: where to look (URLs) and the configuration in effect, so an
@@ -10,6 +11,7 @@ export function startupSummary(
   app: AppConfig,
   cors: CorsConfig,
   metricsUrl: string | undefined,
+  limits: RateLimitConfig,
 ): Record<string, unknown> & { msg: string } {
   const base = `http://${browseHost(app.host)}:${app.port}`;
   const metrics =
@@ -19,12 +21,20 @@ export function startupSummary(
   const docs = app.docsEnabled ? `${base}/docs` : null;
   const origins = cors.origins === '*' ? '*' : cors.origins.join(', ');
   const { policy } = cors;
+  const store =
+    limits.store === 'redis' && limits.redisUrl !== undefined
+      ? `redis at ${redactUrl(limits.redisUrl)}, ${limits.onStoreError} on store errors`
+      : 'memory, per process';
+  const rateLimit =
+    limits.max === 0
+      ? 'off'
+      : `${limits.max} per ${limits.windowMs / 1000} s per client (${store}), TRUST_PROXY=${app.trustProxy}`;
   return {
     msg:
       `${APP_NAME} ${APP_VERSION} listening on ${base} (${app.host}:${app.port}), ` +
       `NODE_ENV=${app.nodeEnv}, CORS origins: ${origins}` +
       `${policy.credentials ? ' with credentials' : ''}; docs: ${docs ?? 'off'}; ` +
-      `metrics: ${metrics ?? 'off'}`,
+      `metrics: ${metrics ?? 'off'}; rate limit: ${rateLimit}`,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     nodeEnv: app.nodeEnv,
@@ -41,6 +51,16 @@ export function startupSummary(
     },
     docs,
     metrics,
+    rateLimit:
+      limits.max === 0
+        ? null
+        : {
+            max: limits.max,
+            windowMs: limits.windowMs,
+            store: limits.store,
+            onStoreError: limits.onStoreError,
+            trustProxy: app.trustProxy,
+          },
   };
 }
 

@@ -238,7 +238,11 @@ function k8sEnv(): Env {
     }
   }
   for (const entry of (container.env ?? []) as Obj[]) {
-    if (entry.valueFrom !== undefined) throw new Error(`env ${entry.name}: valueFrom unsupported`);
+    if (entry.valueFrom !== undefined) {
+      // An optional Secret (REDIS_URL) has no value here: the pod must start without it.
+      if (entry.valueFrom.secretKeyRef?.optional === true) continue;
+      throw new Error(`env ${entry.name}: only optional secretKeyRef is supported`);
+    }
     env[entry.name as string] = String(entry.value ?? '');
   }
   return env;
@@ -490,6 +494,17 @@ describe('deploy/k8s', () => {
     expect(podSpec.containers).toHaveLength(1);
     expect(container.image).toBe(api.image);
     expect(container.image).toMatch(/^greet-cors-api:\d+\.\d+\.\d+$/);
+  });
+
+  it('reads REDIS_URL from an optional Secret, never from the ConfigMap', () => {
+    const entry = ((container.env ?? []) as Obj[]).find((e) => e.name === 'REDIS_URL');
+    expect(entry?.valueFrom?.secretKeyRef).toEqual({
+      name: 'greet-cors-api-redis',
+      key: 'url',
+      optional: true,
+    });
+    for (const map of configMaps) expect(Object.keys(map.data ?? {})).not.toContain('REDIS_URL');
+    expect(KNOWN).toContain('REDIS_URL');
   });
 
   it('sets only variables the service knows, and they pass its validation as production', () => {

@@ -43,8 +43,14 @@ describe('knownEnvVariables', () => {
       'METRICS_PORT',
       'NODE_ENV',
       'PORT',
+      'RATE_LIMIT_MAX',
+      'RATE_LIMIT_ON_STORE_ERROR',
+      'RATE_LIMIT_STORE',
+      'RATE_LIMIT_WINDOW_MS',
+      'REDIS_URL',
       'REQUEST_TIMEOUT_MS',
       'SHUTDOWN_TIMEOUT_MS',
+      'TRUST_PROXY',
     ]);
   });
 });

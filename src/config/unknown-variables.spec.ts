@@ -29,15 +29,22 @@ describe('findUnknownVariables', () => {
     ['METRIC_PORT', 'METRICS_PORT'],
     ['SHUTDOWN_TIMEOUT', 'SHUTDOWN_TIMEOUT_MS'],
     ['NODEENV', 'NODE_ENV'],
+    ['RATELIMIT_MAX', 'RATE_LIMIT_MAX'],
+    ['RATE_LIMIT_WINDOW', 'RATE_LIMIT_WINDOW_MS'],
+    ['REDIS_URI', 'REDIS_URL'],
+    ['TRUST_PROXYS', 'TRUST_PROXY'],
   ])('%s → did you mean %s', (name, suggestion) => {
     expect(find(name)).toEqual([{ name, suggestion }]);
   });
 
   it('flags any other name under our prefixes, without a guess when nothing is close', () => {
-    expect(find('CORS_ENABLED', 'METRICS_URL', 'BODY_MAX_BYTES_EVER')).toEqual([
+    expect(
+      find('CORS_ENABLED', 'METRICS_URL', 'BODY_MAX_BYTES_EVER', 'RATE_LIMIT_BURST_SIZE'),
+    ).toEqual([
       { name: 'BODY_MAX_BYTES_EVER' },
       { name: 'CORS_ENABLED' },
       { name: 'METRICS_URL' },
+      { name: 'RATE_LIMIT_BURST_SIZE' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { RawEnv } from './env-reader';
 
 /** Prefixes only this service's variables use: any other name under them is a mistake. */
-const OUR_PREFIXES = ['CORS_', 'METRICS_', 'BODY_'];
+const OUR_PREFIXES = ['CORS_', 'METRICS_', 'BODY_', 'RATE_LIMIT_'];
 
 /**
  * Variables platforms set for us, whatever their names: Kubernetes service links

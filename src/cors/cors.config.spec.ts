@@ -19,7 +19,14 @@ describe('readCorsEnv', () => {
       credentials: false,
       methods: ['GET', 'HEAD', 'POST'],
       allowedHeaders: ['content-type', 'x-request-id'],
-      exposedHeaders: ['X-Request-Id'],
+      // The service's own headers: the request id and the rate limit's.
+      exposedHeaders: [
+        'X-Request-Id',
+        'Retry-After',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+      ],
       maxAge: 60,
     });
     expect(warnings).toEqual([]);
