@@ -18,6 +18,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  */
 describe('OpenAPI contract', () => {
   let app: TestApp;
+  /** A budget of one request, for the 429; a store that is down (closed), for the 503. */
+  let limited: TestApp;
+  let storeDown: TestApp;
   let served: Json;
   const committed = JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json;
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -35,10 +38,23 @@ describe('OpenAPI contract', () => {
       DOCS_ENABLED: 'true',
       CORS_ALLOWED_ORIGINS: APP,
       BODY_LIMIT: '1kb',
+      // Limits on, so the 200s carry the documented X-RateLimit-* headers.
+      RATE_LIMIT_MAX: '100000',
+    });
+    limited = await startTestApp({ CORS_ALLOWED_ORIGINS: APP, RATE_LIMIT_MAX: '1' });
+    storeDown = await startTestApp({
+      CORS_ALLOWED_ORIGINS: APP,
+      RATE_LIMIT_MAX: '10',
+      RATE_LIMIT_STORE: 'redis',
+      // Nothing listens on port 1.
+      REDIS_URL: 'redis://127.0.0.1:1/0',
+      RATE_LIMIT_ON_STORE_ERROR: 'closed',
     });
     served = (await request(app.url).get('/docs-json').expect(200)).body as Json;
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await Promise.all([app.close(), limited.close(), storeDown.close()]);
+  });
 
   it('openapi.json is what the code generates (run `npm run openapi` when this fails)', () => {
     expect(served).toEqual(committed);
@@ -161,6 +177,21 @@ describe('OpenAPI contract', () => {
         });
         return { status: res.status, headers: res.headers, body: JSON.parse(res.body) as unknown };
       },
+    },
+    {
+      name: 'POST /greet 429 (over budget)',
+      operation: ['/greet', 'post'],
+      status: 429,
+      send: async () => {
+        await request(limited.url).post('/greet').send({ name: 'A' });
+        return request(limited.url).post('/greet').send({ name: 'A' });
+      },
+    },
+    {
+      name: 'GET /greet/languages 503 (rate-limit store down, closed)',
+      operation: ['/greet/languages', 'get'],
+      status: 503,
+      send: () => request(storeDown.url).get('/greet/languages'),
     },
     {
       name: 'GET /health/ready 200',

@@ -1,3 +1,4 @@
+import { RATE_LIMIT_HEADERS } from '../rate-limit/rate-limit.headers';
 import type * as Swagger from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../common/error-envelope';
 import { ErrorMessages } from '../common/error-messages';
@@ -96,8 +97,38 @@ export function describeApi(swagger: typeof Swagger): void {
       description,
       headers: { ...headers, ...extra },
     });
+  // On counted requests while rate limits are on (RATE_LIMIT_MAX, @RateLimit).
+  const integer = { schema: { type: 'integer', minimum: 0 } };
+  const limitHeaders = {
+    [RATE_LIMIT_HEADERS.limit]: { description: "The client's budget per window", ...integer },
+    [RATE_LIMIT_HEADERS.remaining]: { description: 'Requests left in the window', ...integer },
+    [RATE_LIMIT_HEADERS.reset]: { description: "Whole seconds to the window's end", ...integer },
+  };
+  const retryAfter = {
+    [RATE_LIMIT_HEADERS.retryAfter]: {
+      description: 'Whole seconds to wait before trying again',
+      schema: { type: 'integer', minimum: 1 },
+    },
+  };
   const ok = (options: { type?: Target; description?: string }) =>
-    swagger.ApiResponse({ status: 200, description: 'OK', ...options, headers });
+    swagger.ApiResponse({
+      status: 200,
+      description: 'OK',
+      ...options,
+      headers: { ...headers, ...limitHeaders },
+    });
+  // What a counted route can get when rate limits are on.
+  const rateLimited = [
+    error(429, `"${ErrorMessages.tooManyRequests}": the client spent its budget for the window`, {
+      ...retryAfter,
+      ...limitHeaders,
+    }),
+    error(
+      503,
+      `"${ErrorMessages.rateLimitStoreUnavailable}": the rate-limit store is down and RATE_LIMIT_ON_STORE_ERROR=closed`,
+      retryAfter,
+    ),
+  ];
   // What any request can get, whatever the operation.
   const everyOperation = [
     swagger.ApiHeader({
@@ -131,6 +162,7 @@ export function describeApi(swagger: typeof Swagger): void {
     swagger.ApiBody({ type: GreetRequestDto }),
     ok({ type: GreetResponseDto }),
     ...everyOperation,
+    ...rateLimited,
     error(400, 'Missing, malformed or invalid body (the message says which)'),
     error(415, `"${ErrorMessages.unsupportedMediaType}" (or an unsupported charset or encoding)`),
   );
@@ -140,6 +172,7 @@ export function describeApi(swagger: typeof Swagger): void {
     swagger.ApiOperation({ summary: 'Supported languages (public: readable from any origin)' }),
     ok({ type: LanguagesResponseDto }),
     ...everyOperation,
+    ...rateLimited,
   );
   decorateClass(HealthController, swagger.ApiTags('health'));
   // Terminus's report: `status` plus per-indicator objects.
