@@ -132,6 +132,60 @@ describe('from the allowed origin', () => {
   });
 });
 
+describe('with RATE_LIMIT_MAX=3', () => {
+  let server: BrowserApi;
+
+  beforeAll(async () => {
+    server = await api({ RATE_LIMIT_MAX: '3' });
+  });
+
+  it("the page's JavaScript reads the 429, Retry-After and X-RateLimit-*; preflights cost nothing", async () => {
+    const answers = await fromOrigin(demo.origin, server, (page) =>
+      page.evaluate(async (url) => {
+        const seen = [];
+        for (let i = 0; i < 6; i++) {
+          const res = await fetch(`${url}/greet`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name: 'Ada' }),
+          });
+          seen.push({
+            status: res.status,
+            body: await res.text(),
+            limit: res.headers.get('X-RateLimit-Limit'),
+            remaining: res.headers.get('X-RateLimit-Remaining'),
+            reset: res.headers.get('X-RateLimit-Reset'),
+            retryAfter: res.headers.get('Retry-After'),
+          });
+        }
+        return seen;
+      }, server.url),
+    );
+
+    // The page load may have spent some of the budget (the demo lists the languages): what is
+    // left counts down by one per POST, then every POST is a readable 429.
+    const ok = answers.filter((a) => a.status === 200);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(answers.map((a) => a.status)).toEqual([...ok.map(() => 200), ...limited.map(() => 429)]);
+    expect(ok.map((a) => Number(a.remaining))).toEqual(ok.map((_, i) => ok.length - 1 - i));
+    for (const answer of answers) {
+      expect(answer.limit).toBe('3');
+      expect(Number(answer.reset)).toBeGreaterThanOrEqual(1);
+    }
+    expect(limited.length).toBeGreaterThanOrEqual(3);
+    for (const answer of limited) {
+      expect(answer.body).toBe('{"statusCode":429,"error":"Too many requests"}');
+      expect(answer.remaining).toBe('0');
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    // One preflight (cached for CORS_MAX_AGE), never answered 429.
+    expect(server.log().filter((line) => line.startsWith('OPTIONS'))).toEqual([
+      'OPTIONS /greet 204',
+    ]);
+  });
+});
+
 describe('with BODY_LIMIT=1kb', () => {
   let server: BrowserApi;
 
