@@ -126,9 +126,7 @@ export async function configureApp<T extends INestApplication>(
         writeEarlyAnswer(res, exchange, 503, decision.headers, storeUnavailable, verdict.headers);
         return true;
       }
-      writePassThroughHeaders(res, exchange, decision.headers);
-      const extra = verdict.headers;
-      for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i], extra[i + 1]);
+      writePassThroughHeaders(res, exchange, decision.headers, verdict.headers);
       return false;
     });
   });

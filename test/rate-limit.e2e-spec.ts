@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonLogLines, ServiceProcess, startService } from './helpers/spawn-service';
+import { stalledRequest } from './helpers/raw-http';
 import { upload } from './helpers/uploading-client';
 
 /** Rate limits with the memory store (one process). The shared Redis budget: rate-limit-redis. */
@@ -207,6 +208,31 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=1)', () => {
       ...Array(3).fill('203.0.113.2'),
       '203.0.113.1',
     ]);
+  });
+});
+
+describe('a counted request whose body times out', () => {
+  it('gets its 408 with the X-RateLimit-* lines it was counted with', async () => {
+    const service = await startService({
+      ...BASE,
+      RATE_LIMIT_MAX: '5',
+      REQUEST_TIMEOUT_MS: '1000',
+      HEADERS_TIMEOUT_MS: '1000',
+    });
+    try {
+      const port = new URL(service.url).port;
+      const { response } = await stalledRequest(
+        service.url,
+        `POST /greet HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`,
+        ['{"name":'],
+      );
+      expect(response.status).toBe(408);
+      expect(response.headers['x-ratelimit-limit']).toBe('5');
+      expect(response.headers['x-ratelimit-remaining']).toBe('4');
+      expect(Number(response.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      service.kill();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
-import { fixedLinesOf } from './fixed-header-lines';
+import { extraLinesOf, fixedLinesOf } from './fixed-header-lines';
 import { lingerOf, type Linger, type LingeringClose } from './lingering-close';
 import { API_HEADERS } from './security-headers';
 
@@ -150,7 +150,11 @@ function headersOf(res: ServerResponse): OutgoingHttpHeaders {
   const fixed = fixedLinesOf(res);
   return fixed === undefined
     ? res.getHeaders()
-    : { ...Object.fromEntries(fixed.pairs), ...res.getHeaders() };
+    : {
+        ...Object.fromEntries(fixed.pairs),
+        ...Object.fromEntries(extraLinesOf(res)),
+        ...res.getHeaders(),
+      };
 }
 
 function baseHeaders(): OutgoingHttpHeaders {

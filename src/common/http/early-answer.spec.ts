@@ -199,10 +199,21 @@ describe('writePassThroughHeaders and replaceCorsHeaders', () => {
     res.end(BODY);
   }
 
-  const plain = (replaceWith?: HeaderList) => (res: ServerResponse) => {
+  const LIMIT_LINES = [
+    'X-RateLimit-Limit',
+    '20',
+    'X-RateLimit-Remaining',
+    '7',
+    'X-RateLimit-Reset',
+    '42',
+  ];
+
+  const plain = (replaceWith?: HeaderList, extra?: readonly string[]) => (res: ServerResponse) => {
     setSecurityHeaders(res, '/greet');
     res.setHeader(REQUEST_ID_HEADER, 'req-1');
     for (const [name, value] of ALLOWED) res.setHeader(name, value);
+    if (extra !== undefined)
+      for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i], extra[i + 1]);
     if (replaceWith !== undefined) {
       for (const name of res.getHeaderNames()) {
         if (name.startsWith('access-control-')) res.removeHeader(name);
@@ -212,19 +223,26 @@ describe('writePassThroughHeaders and replaceCorsHeaders', () => {
     platformAnswer(res);
   };
 
-  const precomputed = (replaceWith?: HeaderList) => (res: ServerResponse) => {
-    const exchange = new Exchange('req-1', '/greet', false);
-    attachExchange(res, exchange);
-    writePassThroughHeaders(res, exchange, ALLOWED);
-    if (replaceWith !== undefined) replaceCorsHeaders(res, replaceWith);
-    platformAnswer(res);
-  };
+  const precomputed =
+    (replaceWith?: HeaderList, extra?: readonly string[]) => (res: ServerResponse) => {
+      const exchange = new Exchange('req-1', '/greet', false);
+      attachExchange(res, exchange);
+      writePassThroughHeaders(res, exchange, ALLOWED, extra);
+      if (replaceWith !== undefined) replaceCorsHeaders(res, replaceWith);
+      platformAnswer(res);
+    };
 
   const answer = (write: (res: ServerResponse) => void) =>
     rawAnswer((res) => write(res), { name: 'x', path: '/greet', status: 200, cors: [] });
 
   it('a response let through carries the same lines as with setHeader', async () => {
     expect(parts(await answer(precomputed()))).toEqual(parts(await answer(plain())));
+  });
+
+  it("with the rate limit's lines, the same lines as with setHeader", async () => {
+    const fast = await answer(precomputed(undefined, LIMIT_LINES));
+    expect(parts(fast)).toEqual(parts(await answer(plain(undefined, LIMIT_LINES))));
+    expect(fast).toContain('\r\nX-RateLimit-Remaining: 7\r\n');
   });
 
   it('replacing the CORS lines leaves none of the old decision', async () => {

@@ -5,6 +5,7 @@ import { type Exchange, exchangeOf } from './exchange';
 import { mustCloseAfterEarlyAnswer } from './request-body';
 import {
   ALLOW_ORIGIN,
+  attachExtraLines,
   attachFixedLines,
   canWriteFixedLines,
   fixedLinesFor,
@@ -107,16 +108,21 @@ export function writePassThroughHeaders(
   res: ServerResponse,
   exchange: Exchange,
   cors: HeaderList,
+  /** Flat name/value pairs the service produced (the rate limit's counts; attachExtraLines). */
+  extra?: readonly string[],
 ): void {
   if (canWriteFixedLines && !isDocsPath(exchange.path)) {
     const fixed = fixedLinesFor(exchange.path, cors, false);
     attachFixedLines(res, fixed);
+    if (extra !== undefined) attachExtraLines(res, extra);
     res.setHeader(REQUEST_ID_HEADER, exchange.id);
     if (fixed.allowOrigin !== undefined) res.setHeader(ALLOW_ORIGIN, fixed.allowOrigin);
   } else {
     setSecurityHeaders(res, exchange.path);
     res.setHeader(REQUEST_ID_HEADER, exchange.id);
     for (const [name, value] of cors) res.setHeader(name, value);
+    if (extra !== undefined)
+      for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i], extra[i + 1]);
   }
   if (exchange.closeConnection) res.setHeader('Connection', 'close');
 }

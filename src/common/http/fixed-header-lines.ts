@@ -81,8 +81,10 @@ export function fixedLinesFor(
 }
 
 const kFixed = Symbol('fixedLines');
+const kExtra = Symbol('extraLines');
 type WithFixedLines = ServerResponse & {
   [kFixed]?: FixedLines;
+  [kExtra]?: string;
   _storeHeader?: StoreHeader;
   _header?: unknown;
 };
@@ -101,7 +103,9 @@ function storeHeaderWithFixedLines(
   firstLine: string,
   headers: unknown,
 ): void {
-  storeHeader.call(this, firstLine + (this[kFixed]?.text ?? ''), headers);
+  const extra = this[kExtra];
+  const fixed = this[kFixed]?.text ?? '';
+  storeHeader.call(this, firstLine + (extra === undefined ? fixed : fixed + extra), headers);
 }
 
 /**
@@ -141,4 +145,29 @@ export function attachFixedLines(res: ServerResponse, lines: FixedLines): void {
  */
 export function fixedLinesOf(res: ServerResponse): FixedLines | undefined {
   return (res as WithFixedLines)[kFixed];
+}
+
+/**
+ * Adds lines that change per request but that the service writes itself from values it produced
+ * (the rate limit's counts: integers under fixed names), serialised as `Name: value\r\n` text
+ * after the fixed lines, so they skip setHeader's validation and Node's per-line work. Only for a
+ * response that has fixed lines attached (attachFixedLines); names must not be framing headers.
+ */
+export function attachExtraLines(res: ServerResponse, flat: readonly string[]): void {
+  let text = '';
+  for (let i = 0; i < flat.length; i += 2) text += `${flat[i]}: ${flat[i + 1]}\r\n`;
+  (res as WithFixedLines)[kExtra] = text;
+}
+
+/** The extra lines of a response (attachExtraLines) as pairs, for code that copies its headers. */
+export function extraLinesOf(res: ServerResponse): HeaderList {
+  const text = (res as WithFixedLines)[kExtra];
+  if (text === undefined) return [];
+  return text
+    .split('\r\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const colon = line.indexOf(': ');
+      return [line.slice(0, colon), line.slice(colon + 2)] as const;
+    });
 }
