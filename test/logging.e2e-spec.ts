@@ -86,7 +86,7 @@ describe('logs (spawned dist/main.js)', () => {
     const lines = jsonLogLines(service.stdout());
     expect(lines).toHaveLength(1);
     expect(lines[0].msg).toBe(
-      `greet-cors-api 0.1.0 listening on ${service.url} (127.0.0.1:${new URL(service.url).port}), NODE_ENV=production, CORS origins: https://app.example.com; docs: off; metrics: ${service.metricsUrl}`,
+      `greet-cors-api 0.1.0 listening on ${service.url} (127.0.0.1:${new URL(service.url).port}), NODE_ENV=production, CORS origins: https://app.example.com; docs: off; metrics: ${service.metricsUrl}; rate limit: off`,
     );
     expect(lines[0]).toMatchObject({
       level: 'info',

@@ -174,8 +174,10 @@ describe('OpenAPI docs (e2e)', () => {
         '408',
         '413',
         '415',
+        '429',
         '431',
         '500',
+        '503',
       ]);
       expect(body.components.schemas.GreetRequestDto).toMatchObject({
         required: ['name'],

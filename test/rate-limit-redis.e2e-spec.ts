@@ -70,6 +70,17 @@ describe('two replicas share one budget per client on Redis (RATE_LIMIT_MAX=20)'
     await redis?.kill();
   });
 
+  it('each replica names the store in its startup line', async () => {
+    for (const replica of replicas) {
+      await replica.waitForOutput('listening on');
+      expect(replica.stdout()).toContain(
+        `; rate limit: 20 per 60 s per client (redis at ${redis.url}, open on store errors), TRUST_PROXY=1`,
+      );
+      // Connected at once: no outage was logged.
+      expect(replica.stdout()).not.toContain(DOWN);
+    }
+  });
+
   it('40 concurrent requests across both replicas: exactly 20 admitted, each budget slot once', async () => {
     const client = newClient();
     const results = await Promise.all(

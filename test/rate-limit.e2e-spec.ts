@@ -190,6 +190,13 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=1)', () => {
   });
   afterAll(() => service.kill());
 
+  it('says so in the startup line', async () => {
+    await service.waitForOutput('listening on');
+    expect(service.stdout()).toContain(
+      '; rate limit: 2 per 60 s per client (memory, per process), TRUST_PROXY=1',
+    );
+  });
+
   it('gives each client the proxy names its own budget, and logs that client', async () => {
     const proxied = (client: string) => ({ 'X-Forwarded-For': `198.51.100.77, ${client}` });
     expect(await spend(service, 3, proxied('203.0.113.1'))).toEqual([200, 200, 429]);

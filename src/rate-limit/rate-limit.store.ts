@@ -27,6 +27,11 @@ export type CountResult =
 
 const STORE_ERROR: CountResult = { kind: 'store-error' };
 
+/** rate-limiter-flexible's refusal to send a command while the client is not connected. */
+function isNotReady(reason: unknown): boolean {
+  return reason instanceof Error && reason.message === 'Redis connection is not ready';
+}
+
 /**
  * Counts requests against their budgets with rate-limiter-flexible: in this process's memory, or
  * in Redis, where every replica shares one budget per client. The Redis limiter increments and
@@ -102,7 +107,11 @@ export class RateLimitStore implements OnApplicationShutdown {
   /** rate-limiter-flexible rejects with the result when over budget, with an Error when failed. */
   private readonly onRefused = (reason: unknown): CountResult => {
     if (reason instanceof RateLimiterRes) return { kind: 'over', res: reason };
-    this.markDown(reason);
+    this.up = false;
+    // "Not ready" is the connection's state, which its own events log (a failed connect, a
+    // close): a request in the first milliseconds after start, before the first connect, is no
+    // outage. A failure on a ready connection (a timeout) is.
+    if (!isNotReady(reason)) this.markDown(reason);
     return STORE_ERROR;
   };
 
