@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { randomUuid } from './uuid';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -12,7 +12,7 @@ const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
+  return typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUuid();
 }
 
 export { requestIdOf } from './http/exchange';

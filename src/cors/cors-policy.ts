@@ -52,6 +52,8 @@ const MAX_REQUEST_HEADERS_LENGTH = 4096;
  */
 const DECISION_CACHE_LIMIT = 256;
 const CACHED_HEADER_LIST_LENGTH = 256;
+/** Longer than any real origin (scheme, a 253-character host, a port): never kept. */
+const CACHED_ORIGIN_LENGTH = 300;
 
 type HeaderProblem = { kind: 'refused'; code: RefusalCode; reason: string };
 
@@ -79,6 +81,12 @@ export class CorsPolicy {
   private readonly notCors: CorsDecision;
   private readonly allowedActual = new Map<string, CorsDecision>();
   private readonly allowedPreflight = new Map<string, CorsDecision>();
+  /**
+   * Refusals of one Origin value, kept like the allowed decisions (a flood from one origin builds
+   * its reason once); origins longer than a real one are decided each time, never kept.
+   */
+  private readonly refusedActual = new Map<string, CorsDecision>();
+  private readonly refusedPreflight = new Map<string, CorsDecision>();
   /** Requested header list → its problem, or null when every header is allowed. */
   private readonly headerVerdicts = new Map<string, HeaderProblem | null>();
 
@@ -117,7 +125,9 @@ export class CorsPolicy {
   decide(request: CorsRequest): CorsDecision {
     if (request.origins === undefined || request.fetchSite === 'same-origin') return this.notCors;
     const origin = this.allowedOrigin(request.origins);
-    if (origin === undefined) return refuseOrigins(request.origins, this.refusedHeaders);
+    if (origin === undefined) {
+      return refuseRemembered(this.refusedActual, request.origins, this.refusedHeaders);
+    }
     return (
       this.allowedActual.get(origin) ??
       remember(this.allowedActual, origin, {
@@ -130,7 +140,9 @@ export class CorsPolicy {
   /** A preflight: OPTIONS with Origin and Access-Control-Request-Method. */
   decidePreflight(request: PreflightRequest): CorsDecision {
     const origin = this.allowedOrigin(request.origins ?? []);
-    if (origin === undefined) return refuseOrigins(request.origins ?? [], VARY_PREFLIGHT);
+    if (origin === undefined) {
+      return refuseRemembered(this.refusedPreflight, request.origins ?? [], VARY_PREFLIGHT);
+    }
     if (!this.methods.has(request.requestMethod)) {
       const reason = `method ${quote(request.requestMethod)} not allowed`;
       return refuse('method_not_allowed', reason, VARY_PREFLIGHT);
@@ -193,6 +205,18 @@ function refuse(code: RefusalCode, reason: string, headers: HeaderList): CorsDec
   return { kind: 'refused', code, reason, headers };
 }
 
+function refuseRemembered(
+  cache: Map<string, CorsDecision>,
+  origins: readonly string[],
+  headers: HeaderList,
+): CorsDecision {
+  if (origins.length !== 1 || origins[0].length > CACHED_ORIGIN_LENGTH) {
+    return refuseOrigins(origins, headers);
+  }
+  const origin = origins[0];
+  return cache.get(origin) ?? remember(cache, origin, refuseOrigins(origins, headers));
+}
+
 function refuseOrigins(origins: readonly string[], headers: HeaderList): CorsDecision {
   if (origins.length === 0) return refuse('origin_not_allowed', 'origin missing', headers);
   if (origins.length > 1) {
@@ -204,5 +228,8 @@ function refuseOrigins(origins: readonly string[], headers: HeaderList): CorsDec
 
 /** Quoted and shortened, so hostile values cannot flood or forge log lines. */
 export function quote(value: string): string {
-  return JSON.stringify(shorten(value, 100));
+  return JSON.stringify(shorten(value, QUOTED_VALUE_LIMIT));
 }
+
+/** Characters of a value quote() shows before it shortens it. */
+export const QUOTED_VALUE_LIMIT = 100;

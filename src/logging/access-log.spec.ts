@@ -8,6 +8,7 @@ import { AccessLogMode } from '../config/app.config';
 import { recordDecision } from '../cors/cors-http';
 import { CorsDecision, quote } from '../cors/cors-policy';
 import { AccessLog, LOG_VALUE_LIMIT } from './access-log';
+import { FdLineWriter } from './fd-line-writer';
 import { rootLoggerOptions, withJsonDestination } from './root-logger';
 
 /** Lines written to a destination, as pino's sonic-boom would get them. */
@@ -32,6 +33,8 @@ interface Case {
   readonly decision?: CorsDecision;
   /** Request bytes discarded while the connection closed in stages. */
   readonly lingered?: number;
+  /** The client's address (per TRUST_PROXY). */
+  readonly client?: string;
 }
 
 const HOSTILE = 'https://e.example" ok="\\\u0000\u2028\u{1F600}' + 'x'.repeat(300);
@@ -44,6 +47,15 @@ const CASES: readonly Case[] = [
     headers: { origin: 'https://app.example.com', 'user-agent': 'browser/1.0' },
     status: 200,
     contentLength: 63,
+    client: '203.0.113.9',
+  },
+  {
+    name: 'a large response from an IPv6 client',
+    method: 'GET',
+    path: '/greet/languages',
+    status: 200,
+    contentLength: 1_234_567_890,
+    client: '2001:db8::1',
   },
   { name: 'a preflight', method: 'OPTIONS', path: '/greet', status: 204, earlyBytes: 0 },
   {
@@ -58,6 +70,36 @@ const CASES: readonly Case[] = [
       kind: 'refused',
       code: 'origin_not_allowed',
       reason: `origin ${quote(HOSTILE)} not allowed`,
+      headers: [],
+    },
+  },
+  {
+    name: 'a refusal of a long path that needs escaping',
+    method: 'DELETE',
+    path: `/x"y\\z/\u0001/é/${'p'.repeat(150)}`,
+    headers: { origin: 'https://evil.example' },
+    status: 403,
+    earlyBytes: 47,
+    reason: 'Origin not allowed',
+    decision: {
+      kind: 'refused',
+      code: 'origin_not_allowed',
+      reason: 'origin "https://evil.example" not allowed',
+      headers: [],
+    },
+  },
+  {
+    name: 'a preflight refused for its method',
+    method: 'OPTIONS',
+    path: '/greet',
+    headers: { origin: 'https://app.example.com' },
+    status: 403,
+    earlyBytes: 60,
+    reason: 'Method not allowed by CORS policy',
+    decision: {
+      kind: 'refused',
+      code: 'method_not_allowed',
+      reason: 'method "PUT" not in CORS_ALLOWED_METHODS',
       headers: [],
     },
   },
@@ -108,6 +150,7 @@ function fakeExchange(c: Case): {
   const exchange = new Exchange('req-1', c.path, false);
   exchange.bytes = c.earlyBytes;
   exchange.lingered = c.lingered;
+  exchange.client = c.client;
   if (c.reason !== undefined) recordErrorReason(res, c.reason);
   if (c.decision !== undefined) recordDecision(req, c.decision);
   return { req, res, exchange };
@@ -135,6 +178,7 @@ function plainLine(logger: Logger, c: Case): void {
       traceId: traceIdOf({ headers: c.headers ?? {} } as IncomingMessage),
       method: c.method,
       path,
+      client: c.client,
       status: completed ? c.status : undefined,
       aborted: completed ? undefined : true,
       ms: 0,
@@ -169,7 +213,69 @@ function accessLog(mode: AccessLogMode, level = 'debug') {
   return { log: new AccessLog(logger, { accessLog: mode }), capture };
 }
 
+/** The process's log writer, its write(2) replaced by a capture of the bytes. */
+function bufferedAccessLog(capacity = 16 * 1024) {
+  const written: Buffer[] = [];
+  const writer = new FdLineWriter(99, capacity, (_fd, buffer, offset, length) => {
+    written.push(Buffer.from(buffer.subarray(offset, offset + length)));
+    return length;
+  });
+  const logger = withJsonDestination(
+    pino(rootLoggerOptions({ logLevel: 'debug' } as never), new Capture()),
+    writer,
+  );
+  const lines = () => {
+    writer.drain();
+    return Buffer.concat(written)
+      .toString('utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((l) => `${l}\n`);
+  };
+  return { log: new AccessLog(logger, { accessLog: 'all' }), lines };
+}
+
 describe('AccessLog', () => {
+  it("writes every case into the log writer's buffer with the same bytes as the string path", () => {
+    const buffered = bufferedAccessLog();
+    const strings = accessLog('all');
+    for (const c of CASES) {
+      const { req, res, exchange } = fakeExchange(c);
+      buffered.log.write(req, res, exchange);
+      strings.log.write(req, res, exchange);
+    }
+    expect(buffered.lines().map(normalise)).toEqual(strings.capture.lines.map(normalise));
+  });
+
+  it('prints durations in tenths of a millisecond as the number would', () => {
+    const buffered = bufferedAccessLog();
+    const durations = [0, 0.04, 0.05, 0.96, 1, 9.95, 10, 12.34, 99.99, 1234.5];
+    for (const ms of durations) {
+      const { req, res, exchange } = fakeExchange(CASES[0]);
+      exchange.end = exchange.start + ms;
+      buffered.log.write(req, res, exchange);
+    }
+    const printed = buffered.lines().map((line) => /"ms":([0-9.]+)/.exec(line)?.[1]);
+    const expected = durations.map((ms) => {
+      // The same subtraction the service does, then the number's own text.
+      const exchange = new Exchange('x', '/', false);
+      return String(Math.round((exchange.start + ms - exchange.start) * 10) / 10);
+    });
+    expect(printed).toEqual(expected);
+  });
+
+  it('falls back to a string when a line could not fit the buffer, and drains when it is full', () => {
+    const small = bufferedAccessLog(2048);
+    const hostile = CASES.find((c) => c.name.startsWith('a refusal')) as Case;
+    for (let i = 0; i < 20; i++) {
+      const { req, res, exchange } = fakeExchange(i % 2 === 0 ? hostile : CASES[0]);
+      small.log.write(req, res, exchange);
+    }
+    const lines = small.lines();
+    expect(lines).toHaveLength(20);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  });
+
   it.each(CASES.map((c) => [c.name, c] as const))(
     'writes %s exactly as pino writes the same fields',
     (_name, c) => {
@@ -197,6 +303,8 @@ describe('AccessLog', () => {
     const kept = errors.capture.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(kept.map((line) => line.status ?? 'aborted')).toEqual([
       403,
+      403,
+      403,
       404,
       404,
       400,
@@ -214,6 +322,6 @@ describe('AccessLog', () => {
       log.write(req, res, exchange);
     }
     const levels = capture.lines.map((line) => (JSON.parse(line) as { level: string }).level);
-    expect(levels).toEqual(['warn', 'error']);
+    expect(levels).toEqual(['warn', 'warn', 'warn', 'error']);
   });
 });

@@ -10,7 +10,8 @@ import { isoNow } from '../common/iso-time';
 import { shorten } from '../common/shorten';
 import { AccessLogMode, AppConfig, appConfig } from '../config/app.config';
 import { decisionOf } from '../cors/cors-http';
-import { quote } from '../cors/cors-policy';
+import { quote, QUOTED_VALUE_LIMIT as QUOTED_PATH_LIMIT } from '../cors/cors-policy';
+import { FdLineWriter, PLAIN_JSON } from './fd-line-writer';
 import { jsonLineSink, ROOT_LOGGER } from './root-logger';
 
 /**
@@ -27,8 +28,59 @@ function isHealthPath(path: string): boolean {
   return path.startsWith('/health') && (path.length === 7 || path.charCodeAt(7) === 47);
 }
 
-/** JSON string literal of a value the client chose (escaped) or the service wrote (trusted). */
-const json = JSON.stringify;
+/** Where an access line's pieces go: the FdLineWriter's buffer, or a string (StringLine). */
+interface LineOut {
+  /** Trusted ASCII text: keys, fixed values, ids. */
+  raw(text: string): void;
+  /** A value the client chose (or a message quoting one), as a JSON string literal. */
+  str(value: string): void;
+  /** A non-negative integer. */
+  int(value: number): void;
+  /** Part of a JSON string literal whose quotes are written with raw(): the escaped characters. */
+  part(value: string): void;
+}
+
+/** The line as one string: for a sink that takes strings, and pretty development logs. */
+class StringLine implements LineOut {
+  text = '';
+  raw(text: string): void {
+    this.text += text;
+  }
+  str(value: string): void {
+    this.text += JSON.stringify(value);
+  }
+  int(value: number): void {
+    this.text += String(value);
+  }
+  part(value: string): void {
+    this.text += JSON.stringify(value).slice(1, -1);
+  }
+}
+
+/** What one access line says, gathered before it is written. */
+class AccessLine {
+  prefix = '';
+  exchange: Exchange | undefined = undefined;
+  traceId: string | undefined = undefined;
+  method = '';
+  path = '';
+  client: string | undefined = undefined;
+  completed = false;
+  cut = false;
+  status = 0;
+  bytes = NaN;
+  reason: string | undefined = undefined;
+  cors: string | undefined = undefined;
+  origin: string | undefined = undefined;
+  userAgent: string | undefined = undefined;
+  msg = '';
+  /** A refusal's reason: the message is then `CORS refused <method> <quoted path>: <reason>`. */
+  refusalReason: string | undefined = undefined;
+  refusedPath = '';
+}
+
+/** Bytes of an access line besides the service fields and the client's values: keys, numbers. */
+const FIXED_PART_BYTES = 1024;
 
 /**
  * One JSON line per response: request id, the W3C trace id when the caller sent a valid
@@ -49,6 +101,9 @@ const json = JSON.stringify;
 export class AccessLog {
   private readonly mode: AccessLogMode;
   private readonly sink: { write(line: string): unknown } | undefined;
+  /** The sink when it is the process's FdLineWriter: lines are then written into its buffer. */
+  private readonly writer: FdLineWriter | undefined;
+  private readonly line = new AccessLine();
   /** `{"level":"<level>","time":"` per level, and `","service":…,"hostname":…` after the time. */
   private readonly levelPrefix: Readonly<Record<AccessLevel, string>>;
   private readonly enabled: Readonly<Record<AccessLevel, boolean>>;
@@ -60,6 +115,7 @@ export class AccessLog {
   ) {
     this.mode = config.accessLog;
     this.sink = jsonLineSink(logger);
+    this.writer = this.sink instanceof FdLineWriter ? this.sink : undefined;
     // pino's serialised base fields (`,"service":…,"hostname":…`), exactly as it writes them.
     const chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
     this.afterTime = `"${typeof chindings === 'string' ? chindings : ''}`;
@@ -99,53 +155,147 @@ export class AccessLog {
     if (!this.enabled[level]) return;
 
     const method = req.method ?? '?';
-    let line = this.levelPrefix[level] + isoNow() + this.afterTime;
-    // The id is well-formed ([A-Za-z0-9._:-]) or a UUID, the trace id hex, the method one of
-    // llhttp's fixed tokens: none needs escaping.
-    line += `,"reqId":"${exchange.id}"`;
-    const traceId = traceIdOf(req);
-    if (traceId !== undefined) line += `,"traceId":"${traceId}"`;
-    line += `,"method":"${method}","path":${json(path)}`;
-    // An IP address Node or clientAddress() validated: nothing to escape.
-    const client = exchange.client ?? req.socket?.remoteAddress;
-    if (client !== undefined && client !== '') line += `,"client":"${client}"`;
-    if (completed) line += `,"status":${status}`;
-    else line += wasCutAtShutdown(res) ? ',"aborted":true,"cut":true' : ',"aborted":true';
-    const end = exchange.end ?? performance.now();
-    line += `,"ms":${Math.round((end - exchange.start) * 10) / 10}`;
-    if (completed) {
-      const bytes = exchange.bytes ?? Number(res.getHeader('content-length') ?? NaN);
-      if (Number.isFinite(bytes)) line += `,"bytes":${bytes}`;
-      else if (status === 204 || status === 304) line += ',"bytes":0';
-      if (status >= 400) {
-        const reason = errorReasonOf(res);
-        if (reason !== undefined) line += `,"reason":${json(shorten(reason, LOG_VALUE_LIMIT))}`;
-      }
-    }
-    if (refusal !== undefined) line += `,"cors":"${refusal.code}"`;
-    if (exchange.lingered !== undefined) line += `,"lingered":${exchange.lingered}`;
+    const reason = completed && status >= 400 ? errorReasonOf(res) : undefined;
     const { origin } = req.headers;
-    if (origin !== undefined) line += `,"origin":${json(shorten(origin, LOG_VALUE_LIMIT))}`;
     const userAgent = req.headers['user-agent'];
-    if (userAgent !== undefined) {
-      line += `,"userAgent":${json(shorten(userAgent, LOG_VALUE_LIMIT))}`;
+    // A refusal's message, `CORS refused POST "/greet": <reason>`, is written in parts.
+    const msg = refusal !== undefined ? '' : completed ? 'request completed' : 'request aborted';
+    // One scratch object, filled per line (write() never runs re-entrantly): nothing allocated.
+    const line = this.line;
+    line.prefix = this.levelPrefix[level];
+    line.exchange = exchange;
+    line.traceId = traceIdOf(req);
+    line.method = method;
+    line.path = path;
+    // An IP address Node or clientAddress() validated: nothing to escape.
+    line.client = exchange.client ?? req.socket?.remoteAddress;
+    line.completed = completed;
+    line.cut = !completed && wasCutAtShutdown(res);
+    line.status = status;
+    line.bytes = completed
+      ? (exchange.bytes ?? Number(res.getHeader('content-length') ?? NaN))
+      : NaN;
+    line.reason = reason === undefined ? undefined : shorten(reason, LOG_VALUE_LIMIT);
+    line.cors = refusal?.code;
+    line.origin = origin === undefined ? undefined : shorten(origin, LOG_VALUE_LIMIT);
+    line.userAgent = userAgent === undefined ? undefined : shorten(userAgent, LOG_VALUE_LIMIT);
+    line.msg = msg;
+    line.refusalReason = refusal?.reason;
+    line.refusedPath = exchange.path ?? '?';
+    // Straight into the log writer's buffer: no string of the whole line (docs/performance.md).
+    const writer = this.writer;
+    if (writer !== undefined && writer.begin(this.maxBytes(line))) {
+      this.fields(writer, line);
+      return;
     }
-    const msg =
-      refusal !== undefined
-        ? `CORS refused ${method} ${quote(exchange.path ?? '?')}: ${refusal.reason}`
-        : completed
-          ? 'request completed'
-          : 'request aborted';
-    line += `,"msg":${json(msg)}}\n`;
+    const text = new StringLine();
+    this.fields(text, line);
     if (this.sink !== undefined) {
-      this.sink.write(line);
+      this.sink.write(text.text);
       return;
     }
     // Pretty development logs: the same fields, through pino.
-    const { msg: text, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    const { msg: message, ...fields } = JSON.parse(text.text) as Record<string, unknown>;
     for (const key of ['level', 'time', 'service', 'version', 'pid', 'hostname'])
       delete fields[key];
-    this.logger[level](fields, String(text));
+    this.logger[level](fields, String(message));
+  }
+
+  /** An upper bound of the line's UTF-8 bytes: escaping takes at most 6 bytes a character. */
+  private maxBytes(line: AccessLine): number {
+    let values = line.path.length + line.msg.length + 64;
+    if (line.refusalReason !== undefined) {
+      values += line.refusalReason.length + 2 * line.refusedPath.length;
+    }
+    if (line.reason !== undefined) values += line.reason.length;
+    if (line.origin !== undefined) values += line.origin.length;
+    if (line.userAgent !== undefined) values += line.userAgent.length;
+    return 6 * values + line.prefix.length + this.afterTime.length + FIXED_PART_BYTES;
+  }
+
+  /** The line's fields in their fixed order, the same bytes pino writes for them. */
+  private fields(out: LineOut, line: AccessLine): void {
+    const exchange = line.exchange as Exchange;
+    out.raw(line.prefix);
+    out.raw(isoNow());
+    out.raw(this.afterTime);
+    // The id is well-formed ([A-Za-z0-9._:-]) or a UUID, the trace id hex, the method one of
+    // llhttp's fixed tokens: none needs escaping.
+    out.raw(',"reqId":"');
+    out.raw(exchange.id);
+    if (line.traceId !== undefined) {
+      out.raw('","traceId":"');
+      out.raw(line.traceId);
+    }
+    out.raw('","method":"');
+    out.raw(line.method);
+    out.raw('","path":');
+    out.str(line.path);
+    if (line.client !== undefined && line.client !== '') {
+      out.raw(',"client":"');
+      out.raw(line.client);
+      out.raw('"');
+    }
+    if (line.completed) {
+      out.raw(',"status":');
+      out.int(line.status);
+    } else out.raw(line.cut ? ',"aborted":true,"cut":true' : ',"aborted":true');
+    const end = exchange.end ?? performance.now();
+    // Tenths of a millisecond, printed as `${Math.round(ms * 10) / 10}` prints them.
+    const tenths = Math.round((end - exchange.start) * 10);
+    out.raw(',"ms":');
+    out.int((tenths - (tenths % 10)) / 10);
+    if (tenths % 10 !== 0) {
+      out.raw('.');
+      out.int(tenths % 10);
+    }
+    if (line.completed) {
+      const { bytes, status } = line;
+      if (Number.isSafeInteger(bytes) && bytes >= 0) {
+        out.raw(',"bytes":');
+        out.int(bytes);
+      } else if (Number.isFinite(bytes)) out.raw(`,"bytes":${bytes}`);
+      else if (status === 204 || status === 304) out.raw(',"bytes":0');
+      if (line.reason !== undefined) {
+        out.raw(',"reason":');
+        out.str(line.reason);
+      }
+    }
+    if (line.cors !== undefined) {
+      out.raw(',"cors":"');
+      out.raw(line.cors);
+      out.raw('"');
+    }
+    if (exchange.lingered !== undefined) {
+      out.raw(',"lingered":');
+      out.int(exchange.lingered);
+    }
+    if (line.origin !== undefined) {
+      out.raw(',"origin":');
+      out.str(line.origin);
+    }
+    if (line.userAgent !== undefined) {
+      out.raw(',"userAgent":');
+      out.str(line.userAgent);
+    }
+    out.raw(',"msg":');
+    if (line.refusalReason === undefined) out.str(line.msg);
+    else {
+      // `"CORS refused ${method} ${quote(path)}: ${reason}"` as JSON, without building it.
+      out.raw('"CORS refused ');
+      out.raw(line.method);
+      out.raw(' ');
+      const shown = shorten(line.refusedPath, QUOTED_PATH_LIMIT);
+      if (shown === line.refusedPath && PLAIN_JSON.test(shown)) {
+        out.raw('\\"');
+        out.raw(shown);
+        out.raw('\\"');
+      } else out.part(quote(line.refusedPath));
+      out.raw(': ');
+      out.part(line.refusalReason);
+      out.raw('"');
+    }
+    out.raw('}\n');
   }
 
   /** The line for an answer Node's HTTP parser provoked (no Host, headers too large, a timeout). */

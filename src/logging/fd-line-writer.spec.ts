@@ -45,6 +45,51 @@ describe('FdLineWriter', () => {
     expect(writes.filter((length) => length > 1024)).toEqual([Buffer.byteLength(lines[200])]);
   });
 
+  it('writes a line in pieces with the bytes JSON.stringify and String would give', () => {
+    const { write, written } = recordingWrite((_call, length) => length);
+    const writer = new FdLineWriter(1, 4096, write);
+    const strings = [
+      'plain',
+      '',
+      'a"b\\c',
+      'tab\tnew\nline',
+      '\u0000\u001f\u007f',
+      'é✓😀',
+      '\ud800 lone',
+      'x\u2028y',
+    ];
+    const numbers = [0, 7, 9, 10, 99, 100, 65_535, 1_234_567_890, Number.MAX_SAFE_INTEGER];
+    let expected = '';
+    for (const value of strings) {
+      expect(writer.begin(512)).toBe(true);
+      writer.raw('{"s":');
+      writer.str(value);
+      writer.raw(',"p":"<');
+      writer.part(value);
+      writer.raw('>"}\n');
+      expected += `{"s":${JSON.stringify(value)},"p":"<${JSON.stringify(value).slice(1, -1)}>"}\n`;
+    }
+    for (const value of numbers) {
+      writer.begin(64);
+      writer.int(value);
+      writer.raw('\n');
+      expected += `${value}\n`;
+    }
+    writer.drain();
+    expect(written()).toBe(expected);
+  });
+
+  it('refuses to begin a line larger than its buffer, and drains to make room', () => {
+    const { calls, write } = recordingWrite((_call, length) => length);
+    const writer = new FdLineWriter(1, 100, write);
+    expect(writer.begin(101)).toBe(false);
+    expect(writer.begin(60)).toBe(true);
+    writer.raw('x'.repeat(60));
+    expect(calls).toHaveLength(0);
+    expect(writer.begin(60)).toBe(true);
+    expect(calls.map((c) => c.length)).toEqual([60]);
+  });
+
   it('writes nothing until drained, and nothing when nothing is pending', () => {
     const out = recordingWrite((_, length) => length);
     const writer = new FdLineWriter(3, 4096, out.write);

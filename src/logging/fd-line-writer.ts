@@ -9,6 +9,12 @@ type WriteSync = (fd: number, buffer: Buffer, offset: number, length: number) =>
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/** Printable ASCII but `"` and `\\`: what JSON.stringify writes as it is, between quotes. */
+export const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+
 /**
  * Log lines gathered in one reused buffer and written to a file descriptor synchronously, a batch
  * at a time.
@@ -48,6 +54,73 @@ export class FdLineWriter {
     }
     this.used += this.buffer.write(line, this.used, 'utf8');
     return true;
+  }
+
+  /**
+   * Starts a line written piece by piece (raw, str, int) straight into the buffer, so no string of
+   * the whole line is built: makes room for `maxBytes` and returns true, or false when the line
+   * could not fit even in an empty buffer (the caller then builds a string and calls write).
+   */
+  begin(maxBytes: number): boolean {
+    if (maxBytes > this.buffer.length) return false;
+    if (maxBytes > this.buffer.length - this.used) this.drain();
+    return true;
+  }
+
+  /** Trusted ASCII text (a key, a fixed value); only between begin() and the line's end. */
+  raw(text: string): void {
+    this.used += this.buffer.write(text, this.used, 'latin1');
+  }
+
+  /** `value` as a JSON string literal: the bytes JSON.stringify gives, without its string. */
+  str(value: string): void {
+    if (PLAIN_JSON.test(value)) {
+      this.buffer[this.used++] = QUOTE;
+      this.used += this.buffer.write(value, this.used, 'latin1');
+      this.buffer[this.used++] = QUOTE;
+    } else {
+      this.used += this.buffer.write(JSON.stringify(value), this.used, 'utf8');
+    }
+  }
+
+  /**
+   * Part of a JSON string literal (its quotes written with raw()): the characters JSON.stringify
+   * would write for `value`, escaped, without its string.
+   */
+  part(value: string): void {
+    if (PLAIN_JSON.test(value)) {
+      this.used += this.buffer.write(value, this.used, 'latin1');
+      return;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code === QUOTE || code === BACKSLASH) {
+        this.buffer[this.used++] = BACKSLASH;
+        this.buffer[this.used++] = code;
+      } else if (code >= 0x20 && code <= 0x7e) {
+        this.buffer[this.used++] = code;
+      } else {
+        // Control characters, non-ASCII, lone surrogates: JSON.stringify knows them all.
+        const rest = JSON.stringify(value.slice(i));
+        this.used += this.buffer.write(rest.slice(1, -1), this.used, 'utf8');
+        return;
+      }
+    }
+  }
+
+  /** A non-negative safe integer, in decimal digits. */
+  int(value: number): void {
+    if (value < 10) {
+      this.buffer[this.used++] = ZERO + value;
+      return;
+    }
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.used + digits;
+    this.used = at;
+    for (let rest = value; at > this.used - digits; rest = Math.floor(rest / 10)) {
+      this.buffer[--at] = ZERO + (rest % 10);
+    }
   }
 
   /** Writes what is pending (the periodic flush, the flushes below, a full buffer). */

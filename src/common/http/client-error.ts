@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   STATUS_CODES,
   type IncomingMessage,
@@ -9,6 +8,7 @@ import {
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { recordErrorReason, type ErrorEnvelope } from '../error-envelope';
+import { randomUuid } from '../uuid';
 import { ErrorMessages } from '../error-messages';
 import { REQUEST_ID_HEADER } from '../request-id';
 import { extraLinesOf, fixedLinesOf } from './fixed-header-lines';
@@ -75,7 +75,7 @@ export function answerClientErrors(
     // request, e.g. its body timing out; a complete request's are not another request's.
     const ownRequest = inFlight !== undefined && !inFlight.req.complete;
     const headers = ownRequest ? headersOf(inFlight) : baseHeaders();
-    const requestId = String(headers[REQUEST_ID_KEY] ?? randomUUID());
+    const requestId = String(headers[REQUEST_ID_KEY] ?? randomUuid());
     const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
     // The client may still be sending (a bad body, a slow upload): the answer, then a close in
     // stages, so the client reads the answer instead of a reset.
@@ -107,7 +107,7 @@ export function answerConnect(
 ): void {
   server.on('connect', (req: IncomingMessage) => {
     const socket = req.socket;
-    const requestId = randomUUID();
+    const requestId = randomUuid();
     const answer = serialize(405, ErrorMessages.methodNotAllowed, {
       ...baseHeaders(),
       [REQUEST_ID_KEY]: requestId,
