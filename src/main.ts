@@ -9,6 +9,7 @@ import { ROOT_LOGGER } from './logging/root-logger';
 import { MetricsServer } from './metrics/metrics.server';
 import { corsConfig } from './cors/cors.config';
 import { rateLimitConfig } from './rate-limit/rate-limit.config';
+import { RateLimitRules } from './rate-limit/rate-limit-rules';
 import { startupSummary } from './startup-summary';
 
 const logger = new Logger('Bootstrap');
@@ -32,6 +33,7 @@ async function bootstrap(): Promise<void> {
       app.get(corsConfig.KEY),
       metricsUrl,
       app.get(rateLimitConfig.KEY),
+      app.get(RateLimitRules),
     ),
   );
   closeGracefullyOnSignals(app, shutdownTimeoutMs);

@@ -2,6 +2,7 @@ import { APP_NAME, APP_VERSION } from './common/app-version';
 import { AppConfig } from './config/app.config';
 import { CorsConfig } from './cors/cors.config';
 import { RateLimitConfig, redactUrl } from './rate-limit/rate-limit.config';
+import type { RateLimitRules } from './rate-limit/rate-limit-rules';
 
 /**
  * The one info line a start writes: where to look (URLs) and the configuration in effect, so an
@@ -12,6 +13,7 @@ export function startupSummary(
   cors: CorsConfig,
   metricsUrl: string | undefined,
   limits: RateLimitConfig,
+  rules: Pick<RateLimitRules, 'active' | 'envRule' | 'rules'>,
 ): Record<string, unknown> & { msg: string } {
   const base = `http://${browseHost(app.host)}:${app.port}`;
   const metrics =
@@ -25,10 +27,16 @@ export function startupSummary(
     limits.store === 'redis' && limits.redisUrl !== undefined
       ? `redis at ${redactUrl(limits.redisUrl)}, ${limits.onStoreError} on store errors`
       : 'memory, per process';
-  const rateLimit =
-    limits.max === 0
-      ? 'off'
-      : `${limits.max} per ${limits.windowMs / 1000} s per client (${store}), TRUST_PROXY=${app.trustProxy}`;
+  // Budgets declared by @RateLimit() count even with RATE_LIMIT_MAX=0.
+  const ownBudgets = rules.rules.length - (rules.envRule === undefined ? 0 : 1);
+  const scope =
+    rules.envRule === undefined
+      ? `only routes with @RateLimit (${ownBudgets} budget${ownBudgets === 1 ? '' : 's'})`
+      : `${limits.max} per ${limits.windowMs / 1000} s per client` +
+        (ownBudgets > 0
+          ? ` and ${ownBudgets} @RateLimit budget${ownBudgets === 1 ? '' : 's'}`
+          : '');
+  const rateLimit = rules.active ? `${scope} (${store}), TRUST_PROXY=${app.trustProxy}` : 'off';
   return {
     msg:
       `${APP_NAME} ${APP_VERSION} listening on ${base} (${app.host}:${app.port}), ` +
@@ -51,16 +59,15 @@ export function startupSummary(
     },
     docs,
     metrics,
-    rateLimit:
-      limits.max === 0
-        ? null
-        : {
-            max: limits.max,
-            windowMs: limits.windowMs,
-            store: limits.store,
-            onStoreError: limits.onStoreError,
-            trustProxy: app.trustProxy,
-          },
+    rateLimit: !rules.active
+      ? null
+      : {
+          max: limits.max,
+          windowMs: limits.windowMs,
+          store: limits.store,
+          onStoreError: limits.onStoreError,
+          trustProxy: app.trustProxy,
+        },
   };
 }
 

@@ -223,9 +223,21 @@ describe('RATE_LIMIT_ON_STORE_ERROR=closed', () => {
         expect(res.status).toBe(503);
         expect(ms).toBeLessThan(1500);
       }
+      // Once the store is known to be down, no request waits for it.
+      const later = await greet(service.url, newClient());
+      expect(later.res.status).toBe(503);
+      expect(later.ms).toBeLessThan(250);
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(503);
     } finally {
       redis.thaw();
     }
+    // No request needed: the store notices by itself that Redis answers again, and so does
+    // readiness (a replica out of the Service gets no requests to find out with).
+    await until(
+      async () => (await fetch(`${service.url}/health/ready`)).status === 200,
+      5_000,
+      'readiness after the thaw',
+    );
     await until(
       async () => (await greet(service.url, newClient())).res.status === 200,
       10_000,

@@ -197,6 +197,14 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=1)', () => {
     );
   });
 
+  it('a trusted entry with a long IPv6 zone id counts as the address alone; the service lives on', async () => {
+    const zoned = { 'X-Forwarded-For': `fe80::77%${'z'.repeat(12_000)}` };
+    expect(await spend(service, 3, zoned)).toEqual([200, 200, 429]);
+    expect(service.child.exitCode).toBeNull();
+    await service.waitForOutput('"client":"fe80::77"');
+    expect((await greet(service, { 'X-Forwarded-For': '198.51.100.250' })).status).toBe(200);
+  });
+
   it('gives each client the proxy names its own budget, and logs that client', async () => {
     const proxied = (client: string) => ({ 'X-Forwarded-For': `198.51.100.77, ${client}` });
     expect(await spend(service, 3, proxied('203.0.113.1'))).toEqual([200, 200, 429]);
@@ -209,7 +217,8 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY=1)', () => {
     await sleep(200);
     const clients = jsonLogLines(service.stdout())
       .filter((line) => line.msg === 'request completed')
-      .map((line) => line.client);
+      .map((line) => line.client)
+      .filter((client) => typeof client === 'string' && client.startsWith('203.0.113.'));
     expect(clients.slice(0, 7)).toEqual([
       ...Array(3).fill('203.0.113.1'),
       ...Array(3).fill('203.0.113.2'),

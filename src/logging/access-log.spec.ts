@@ -250,18 +250,50 @@ describe('AccessLog', () => {
   it('prints durations in tenths of a millisecond as the number would', () => {
     const buffered = bufferedAccessLog();
     const durations = [0, 0.04, 0.05, 0.96, 1, 9.95, 10, 12.34, 99.99, 1234.5];
+    const expected: string[] = [];
     for (const ms of durations) {
       const { req, res, exchange } = fakeExchange(CASES[0]);
       exchange.end = exchange.start + ms;
+      // The same subtraction the service does, then the number's own text.
+      expected.push(String(Math.round((exchange.end - exchange.start) * 10) / 10));
       buffered.log.write(req, res, exchange);
     }
     const printed = buffered.lines().map((line) => /"ms":([0-9.]+)/.exec(line)?.[1]);
-    const expected = durations.map((ms) => {
-      // The same subtraction the service does, then the number's own text.
-      const exchange = new Exchange('x', '/', false);
-      return String(Math.round((exchange.start + ms - exchange.start) * 10) / 10);
-    });
     expect(printed).toEqual(expected);
+  });
+
+  it('bounds a line with every field at its longest, so the buffer is never overrun', () => {
+    const buffered = bufferedAccessLog(32 * 1024);
+    const long = 'é"\\\u0001'.repeat(LOG_VALUE_LIMIT);
+    for (let i = 0; i < 30; i++) {
+      const { req, res, exchange } = fakeExchange({
+        name: 'longest',
+        method: 'PROPPATCH',
+        path: `/${long}`,
+        headers: {
+          origin: long,
+          'user-agent': long,
+          traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+        },
+        status: 403,
+        earlyBytes: 47,
+        reason: long,
+        client: 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255',
+        decision: { kind: 'refused', code: 'origin_not_allowed', reason: long, headers: [] },
+      });
+      exchange.end = exchange.start + 123_456.7;
+      buffered.log.write(req, res, exchange);
+    }
+    const lines = buffered.lines();
+    expect(lines).toHaveLength(30);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ status: 403, ms: 123456.7 });
+    // Even a client field far longer than any address (the service never makes one) is counted.
+    const huge = bufferedAccessLog(32 * 1024);
+    for (let i = 0; i < 3; i++) {
+      const { req, res, exchange } = fakeExchange({ ...CASES[0], client: '1'.repeat(20_000) });
+      expect(() => huge.log.write(req, res, exchange)).not.toThrow();
+    }
+    expect(huge.lines()).toHaveLength(3);
   });
 
   it('falls back to a string when a line could not fit the buffer, and drains when it is full', () => {

@@ -204,6 +204,10 @@ export class AccessLog {
   /** An upper bound of the line's UTF-8 bytes: escaping takes at most 6 bytes a character. */
   private maxBytes(line: AccessLine): number {
     let values = line.path.length + line.msg.length + 64;
+    // Trusted but counted all the same: a bound that left one out could overrun the buffer.
+    values += line.method.length + (line.exchange as Exchange).id.length;
+    if (line.client !== undefined) values += line.client.length;
+    if (line.traceId !== undefined) values += line.traceId.length;
     if (line.refusalReason !== undefined) {
       values += line.refusalReason.length + 2 * line.refusedPath.length;
     }

@@ -118,6 +118,30 @@ describe('RateLimitRules', () => {
     expect(rulesFor([OffController], { RATE_LIMIT_MAX: '5' }).ruleFor('GET', '/x')).toBeUndefined();
   });
 
+  it('refuses two limited controllers of one name (their budgets would be one)', () => {
+    const first = (() => {
+      @RateLimit({ max: 5 })
+      @Controller('a')
+      class AdminController {
+        @Get()
+        list(): void {}
+      }
+      return AdminController;
+    })();
+    const second = (() => {
+      @RateLimit({ max: 50 })
+      @Controller('b')
+      class AdminController {
+        @Get()
+        list(): void {}
+      }
+      return AdminController;
+    })();
+    expect(() => rulesFor([first, second])).toThrow(
+      '@RateLimit on AdminController.list: another controller is also named AdminController',
+    );
+  });
+
   it('refuses bad decorator values at startup, naming the route and the field', () => {
     @Controller('bad')
     class BadController {

@@ -44,7 +44,20 @@ export class RateLimitRules {
     const rules = new Map<string, RateLimitRule>();
     if (this.envRule !== undefined) rules.set('env', this.envRule);
     const problems: string[] = [];
+    /** A budget's scope is a class name: two classes of one name would share one budget. */
+    const scopeOwners = new Map<string, object>();
     for (const { controller, handler, site, method, paths } of discoverRoutes(discovery, scanner)) {
+      const owner = scopeOwners.get(controller.name) ?? controller;
+      scopeOwners.set(controller.name, owner);
+      if (
+        owner !== controller &&
+        reflector.getAll(RateLimit, [handler, controller]).some(Boolean)
+      ) {
+        problems.push(
+          `@RateLimit on ${site}: another controller is also named ${controller.name}; rate-limit budgets are named after controllers, rename one`,
+        );
+        continue;
+      }
       const [onRoute, onController] = reflector.getAll(RateLimit, [handler, controller]);
       let found: RateLimitRule | typeof UNCOUNTED | undefined;
       if (onRoute !== undefined) found = compile(site, onRoute, config, problems);

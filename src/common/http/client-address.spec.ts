@@ -36,6 +36,12 @@ describe('clientAddress', () => {
     },
   );
 
+  it('drops an IPv6 zone id, however long, and refuses entries longer than any address', () => {
+    expect(clientAddress(request('10.0.0.1', 'fe80::1%eth0'), 1)).toBe('fe80::1');
+    expect(clientAddress(request('10.0.0.1', `fe80::1%${'a'.repeat(16_000)}`), 1)).toBe('fe80::1');
+    expect(clientAddress(request('10.0.0.1', `${'0:'.repeat(40)}1`), 1)).toBe('10.0.0.1');
+  });
+
   it('without X-Forwarded-For, is the socket peer', () => {
     expect(clientAddress(request('10.0.0.1'), 2)).toBe('10.0.0.1');
   });

@@ -11,7 +11,8 @@ export const MAX_TRUSTED_PROXIES = 16;
  * fewer entries than n, the leftmost entry is the furthest any trusted hop vouches for. An entry
  * that is not an IP address (a proxy trusted by mistake passing the client's text on) is not
  * believed: the socket's peer is used instead. Only the last n entries are looked at, so a long
- * header costs no more than a short one.
+ * header costs no more than a short one. Every path to the service must cross all n proxies: a
+ * client that reaches it past one of them can choose the address it is counted as.
  */
 export function clientAddress(req: IncomingMessage, trustedHops: number): string {
   const peer = req.socket.remoteAddress ?? '';
@@ -27,8 +28,20 @@ export function clientAddress(req: IncomingMessage, trustedHops: number): string
     entry = header.slice(comma + 1, end).trim();
     end = comma < 0 ? 0 : comma;
   }
-  const address = withoutPort(entry);
-  return isIP(address) === 0 ? peer : address;
+  const address = withoutZone(withoutPort(entry));
+  return address.length > MAX_ADDRESS_LENGTH || isIP(address) === 0 ? peer : address;
+}
+
+/**
+ * The longest IP address text (`ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`): anything longer
+ * is not one. Node's isIP accepts an IPv6 zone id of any length, so the zone goes first.
+ */
+const MAX_ADDRESS_LENGTH = 45;
+
+/** `fe80::1%eth0` without its zone: the zone names the sender's interface, not the client. */
+function withoutZone(address: string): string {
+  const percent = address.indexOf('%');
+  return percent < 0 ? address : address.slice(0, percent);
 }
 
 /** `1.2.3.4:5678` and `[2001:db8::1]:443`, as some proxies write them, without the port. */

@@ -68,7 +68,17 @@ export class PreRoutingServer {
       if (exchange === undefined) return;
       inFlight.remove(exchange);
       exchange.response = undefined;
-      self.done(this.req, this, exchange);
+      try {
+        self.done(this.req, this, exchange);
+      } catch (error) {
+        // A throw here (writing the access line, recording metrics) would escape the response's
+        // 'close' event and end the process.
+        self.logger.error({
+          msg: `Finishing a response failed: ${String(error)}`,
+          reqId: exchange.id,
+          err: error instanceof Error ? error : new Error(String(error)),
+        });
+      }
     };
   }
 
