@@ -249,4 +249,13 @@ describe('RATE_LIMIT_ON_STORE_ERROR=closed', () => {
       Number(/^rate_limit_store_errors_total (\d+)$/m.exec(metrics)?.[1]),
     ).toBeGreaterThanOrEqual(11);
   });
+
+  it('a clean shutdown logs no outage of the store', async () => {
+    await service.waitForOutput(BACK);
+    const downs = count(service.stdout(), DOWN);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+    expect(count(service.stdout(), DOWN)).toBe(downs);
+    expect(service.stdout()).toContain('Shut down cleanly');
+  });
 });
