@@ -79,6 +79,13 @@ class AccessLine {
   refusedPath = '';
 }
 
+/** `key` (`,"name":`) and the value as a JSON string, when there is a value. */
+function stringField(out: LineOut, key: string, value: string | undefined): void {
+  if (value === undefined) return;
+  out.raw(key);
+  out.str(value);
+}
+
 /** Bytes of an access line besides the service fields and the client's values: keys, numbers. */
 const FIXED_PART_BYTES = 1024;
 
@@ -260,10 +267,7 @@ export class AccessLog {
         out.int(bytes);
       } else if (Number.isFinite(bytes)) out.raw(`,"bytes":${bytes}`);
       else if (status === 204 || status === 304) out.raw(',"bytes":0');
-      if (line.reason !== undefined) {
-        out.raw(',"reason":');
-        out.str(line.reason);
-      }
+      stringField(out, ',"reason":', line.reason);
     }
     if (line.cors !== undefined) {
       out.raw(',"cors":"');
@@ -274,14 +278,8 @@ export class AccessLog {
       out.raw(',"lingered":');
       out.int(exchange.lingered);
     }
-    if (line.origin !== undefined) {
-      out.raw(',"origin":');
-      out.str(line.origin);
-    }
-    if (line.userAgent !== undefined) {
-      out.raw(',"userAgent":');
-      out.str(line.userAgent);
-    }
+    stringField(out, ',"origin":', line.origin);
+    stringField(out, ',"userAgent":', line.userAgent);
     out.raw(',"msg":');
     if (line.refusalReason === undefined) out.str(line.msg);
     else {
