@@ -42,9 +42,9 @@ const LINGER_BODIES = 4;
  *    request without one Host, then CORS, which answers preflights and refusals itself, then a 405
  *    for a known path asked with another method, then the 413 for a declared Content-Length over
  *    the limit, then the rate limit (a 429, or a 503 while its store is down and the service
- *    fails closed; the only step that may wait, for Redis). Each of these answers is written whole in one writeHead (early-answer.ts); a
- *    request let through gets the security headers, its id and an allowed origin's CORS headers
- *    before anything can fail;
+ *    fails closed; the only step that may wait, for Redis). Each of these answers is written
+ *    whole in one writeHead (early-answer.ts); a request let through gets the security headers,
+ *    its id, an allowed origin's CORS headers and its rate-limit counts before anything can fail;
  * 2. the platform's body parsing (src/platform/): the same JSON body reader, with the size, depth
  *    and element limits;
  * 3. Nest: guards (CorsGuard, RequireJsonGuard on routes that take JSON), the validation pipe,

@@ -166,6 +166,32 @@ describe('protocol edges (e2e)', () => {
     });
   });
 
+  describe('Expect: 100-continue under a rate limit', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN, RATE_LIMIT_MAX: '1' });
+    });
+    afterAll(() => limited.close());
+
+    it('is told to continue only once counted, and over budget gets its 429 and no invitation', async () => {
+      const body = '{"name":"Bob"}';
+      const lines = [
+        'POST /greet HTTP/1.1',
+        'Host: h',
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+        'Expect: 100-continue',
+      ];
+      const first = await expectContinue(limited.url, lines, body);
+      expect(first).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+      expect(first).toContain('X-RateLimit-Remaining: 0');
+      const second = await expectContinue(limited.url, lines);
+      expect(second).toMatch(/^HTTP\/1\.1 429 /);
+      expect(second).not.toContain('100 Continue');
+      expect(second).toContain('{"statusCode":429,"error":"Too many requests"}');
+    });
+  });
+
   it('an expectation other than 100-continue: a JSON 417', async () => {
     const res = await rawRequest(
       server.url,

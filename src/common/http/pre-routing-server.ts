@@ -98,38 +98,40 @@ export class PreRoutingServer {
 
   create(platform: PlatformHandler): http.Server {
     // The missing-Host refusal is the pre-routing handler's, so it gets the JSON envelope.
-    const server = http.createServer({ requireHostHeader: false }, (req, res) => {
-      const exchange = this.track(req, res);
-      const answered = this.runPreRouting(req, res, exchange);
-      if (answered === false) platform(req, res);
-      else if (answered !== true) this.later(answered, req, res, exchange, platform);
-    });
+    const server = http.createServer({ requireHostHeader: false }, this.offer(platform));
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
-    // here CORS, the 405 and the body limit decide first, and only a request they let through
-    // is told to continue.
-    const continueThenPlatform: PlatformHandler = (req, res) => {
-      res.writeContinue();
-      platform(req, res);
-    };
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      const exchange = this.track(req, res);
-      const answered = this.runPreRouting(req, res, exchange);
-      if (answered === false) continueThenPlatform(req, res);
-      else if (answered !== true) this.later(answered, req, res, exchange, continueThenPlatform);
-    });
+    // here CORS, the 405, the body limit and the rate limit decide first, and only a request
+    // they let through is told to continue.
+    server.on(
+      'checkContinue',
+      this.offer((req, res) => {
+        res.writeContinue();
+        platform(req, res);
+      }),
+    );
     // Any other expectation: Node's bare 417 becomes the envelope, after the same checks.
-    const expectationFailed: PlatformHandler = (_req, res) => {
-      res.setHeader('Connection', 'close');
-      writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
-    };
-    server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-      const exchange = this.track(req, res);
-      const answered = this.runPreRouting(req, res, exchange);
-      if (answered === false) expectationFailed(req, res);
-      else if (answered !== true) this.later(answered, req, res, exchange, expectationFailed);
-    });
+    server.on(
+      'checkExpectation',
+      this.offer((_req, res) => {
+        res.setHeader('Connection', 'close');
+        writeErrorEnvelope(res, 417, ErrorMessages.expectationFailed);
+      }),
+    );
     this.server = server;
     return server;
+  }
+
+  /**
+   * A request listener: the request is tracked and offered to the pre-routing handler, then
+   * handed to `next` unless that answered it, at once or when its promise settles.
+   */
+  private offer(next: PlatformHandler): PlatformHandler {
+    return (req, res) => {
+      const exchange = this.track(req, res);
+      const answered = this.runPreRouting(req, res, exchange);
+      if (answered === false) next(req, res);
+      else if (answered !== true) this.later(answered, req, res, exchange, next);
+    };
   }
 
   /** The shutdown timeout: marks the requests still in flight, closes every connection. */
