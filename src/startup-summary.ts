@@ -1,7 +1,7 @@
 import { APP_NAME, APP_VERSION } from './common/app-version';
 import { AppConfig } from './config/app.config';
 import { CorsConfig } from './cors/cors.config';
-import { RateLimitConfig, redactUrl } from './rate-limit/rate-limit.config';
+import { describeStore, RateLimitConfig } from './rate-limit/rate-limit.config';
 import type { RateLimitRules } from './rate-limit/rate-limit-rules';
 
 /**
@@ -25,7 +25,7 @@ export function startupSummary(
   const { policy } = cors;
   const store =
     limits.store === 'redis' && limits.redisUrl !== undefined
-      ? `redis at ${redactUrl(limits.redisUrl)}, ${limits.onStoreError} on store errors`
+      ? `${describeStore(limits)}, ${limits.onStoreError} on store errors`
       : 'memory, per process';
   // Budgets declared by @RateLimit() count even with RATE_LIMIT_MAX=0.
   const ownBudgets = rules.rules.length - (rules.envRule === undefined ? 0 : 1);

@@ -119,25 +119,16 @@ describe('RateLimitRules', () => {
   });
 
   it('refuses two limited controllers of one name (their budgets would be one)', () => {
-    const first = (() => {
-      @RateLimit({ max: 5 })
-      @Controller('a')
+    const adminController = (max: number, path: string) => {
+      @RateLimit({ max })
+      @Controller(path)
       class AdminController {
         @Get()
         list(): void {}
       }
       return AdminController;
-    })();
-    const second = (() => {
-      @RateLimit({ max: 50 })
-      @Controller('b')
-      class AdminController {
-        @Get()
-        list(): void {}
-      }
-      return AdminController;
-    })();
-    expect(() => rulesFor([first, second])).toThrow(
+    };
+    expect(() => rulesFor([adminController(5, 'a'), adminController(50, 'b')])).toThrow(
       '@RateLimit on AdminController.list: another controller is also named AdminController',
     );
   });

@@ -89,6 +89,13 @@ function redisUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** The store as logs name it: `memory`, or `redis at <the URL, password masked>`. */
+export function describeStore(config: { store: RateLimitStoreName; redisUrl?: string }): string {
+  return config.store === 'redis' && config.redisUrl !== undefined
+    ? `redis at ${redactUrl(config.redisUrl)}`
+    : 'memory';
+}
+
 /** The URL with its password masked: what logs and error messages may show. */
 export function redactUrl(value: string): string {
   try {

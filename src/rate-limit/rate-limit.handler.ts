@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RateLimiterRes } from 'rate-limiter-flexible';
 import { RATE_LIMIT_HEADERS as H } from './rate-limit.headers';
-import { RateLimitConfig, rateLimitConfig } from './rate-limit.config';
 import { RateLimitRule } from './rate-limit-rules';
 import { CountResult, RateLimitStore } from './rate-limit.store';
 import { clientKey } from './client-key';
@@ -36,20 +35,13 @@ const UNAVAILABLE: RateLimitVerdict = {
  */
 @Injectable()
 export class RateLimitHandler {
-  private readonly failClosed: boolean;
-
-  constructor(
-    private readonly store: RateLimitStore,
-    @Inject(rateLimitConfig.KEY) config: RateLimitConfig,
-  ) {
-    this.failClosed = config.onStoreError === 'closed';
-  }
+  constructor(private readonly store: RateLimitStore) {}
 
   /** Counts one request from `client` (its address, clientAddress()) against `rule`. */
   check(rule: RateLimitRule, client: string): Promise<RateLimitVerdict> {
     return this.store
       .count(rule, clientKey(client))
-      .then((result) => verdictOf(rule, result, this.failClosed));
+      .then((result) => verdictOf(rule, result, this.store.failClosed));
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { Redis } from 'ioredis';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_NAME } from '../common/app-version';
-import { RateLimitConfig, rateLimitConfig, redactUrl } from './rate-limit.config';
+import { describeStore, RateLimitConfig, rateLimitConfig } from './rate-limit.config';
 import { RateLimitRule, RateLimitRules } from './rate-limit-rules';
 
 /**
@@ -64,7 +64,7 @@ export class RateLimitStore implements OnModuleInit, OnApplicationShutdown {
     this.failClosed = config.onStoreError === 'closed';
     const useRedis = rules.active && config.store === 'redis' && config.redisUrl !== undefined;
     this.redisUrl = useRedis ? config.redisUrl : undefined;
-    this.storeName = useRedis ? `redis at ${redactUrl(config.redisUrl as string)}` : 'memory';
+    this.storeName = useRedis ? describeStore(config) : 'memory';
     this.up = !useRedis;
   }
 
