@@ -10,9 +10,14 @@
 # so whatever npm version the image ships (package.json's `allowScripts` needs npm 11).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
+# The workspace package (packages/nest-strict-cors, the CORS layer) is built first, then bundled
+# into dist/main.js with the rest.
 COPY package.json package-lock.json ./
+COPY packages/nest-strict-cors/package.json ./packages/nest-strict-cors/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/nest-strict-cors/tsconfig.build.json ./packages/nest-strict-cors/
+COPY packages/nest-strict-cors/src ./packages/nest-strict-cors/src
 COPY src ./src
 COPY tools ./tools
 RUN npm run build
@@ -36,10 +41,14 @@ WORKDIR /app
 # the production tree has no other optional package. Dependencies' source maps and type
 # declarations (~28 MB) are never read at run time. `npm run test:container` starts the result,
 # with DOCS_ENABLED=true too.
+# The workspace package is linked from node_modules like any dependency; its compiled dist/ is what
+# the unbundled CLIs (cors:explain) load.
 COPY package.json package-lock.json ./
+COPY packages/nest-strict-cors/package.json ./packages/nest-strict-cors/
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
   && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -delete \
   && npm cache clean --force
+COPY --from=build /app/packages/nest-strict-cors/dist ./packages/nest-strict-cors/dist
 COPY --from=build /app/dist ./dist
 # The image's `node` user (uid 1000).
 USER node

@@ -20,9 +20,14 @@ const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   testEnvironment: 'node',
-  // A relative import written with its compiled `.js` name (what Node's ESM import() needs in
-  // dist/) is the `.ts` source here.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // A relative import written with its compiled `.js` name (what Node's ESM import() needs in
+    // dist/) is the `.ts` source here.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The workspace package from its source, as the service's tsconfig paths have it: one copy of
+    // its decorator and classes, whatever imports it.
+    '^nest-strict-cors$': `${__dirname}/packages/nest-strict-cors/src/index.ts`,
+  },
 };
 
 // The e2e and browser suites run once per HTTP platform: the same specs, HTTP_PLATFORM set by a
@@ -33,6 +38,13 @@ const onFastify = { setupFiles: ['<rootDir>/helpers/platform-fastify.js'] };
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', rootDir: 'src', testRegex: '.*\\.spec\\.ts$' },
+    // nest-strict-cors (packages/): unit specs beside its code, HTTP specs once per platform.
+    {
+      ...common,
+      displayName: 'package',
+      rootDir: 'packages/nest-strict-cors',
+      testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+    },
     { ...common, displayName: 'e2e', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$' },
     { ...common, displayName: 'e2e-fastify', rootDir: 'test', testRegex: '.*\\.e2e-spec\\.ts$', ...onFastify },
     // Real headless Chromium (Debian's /usr/bin/chromium); see docs/development.md "Browser tests".

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { StrictCorsRoutes } from 'nest-strict-cors';
 import type { Server } from 'node:http';
 import { PreRoutingServer } from './common/http/pre-routing-server';
 import { HttpPlatform } from './platform/http-platform';
@@ -22,7 +23,6 @@ import { hasBadHost } from './common/http/request-target';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
 import { AppConfig, appConfig } from './config/app.config';
 import { CorsRequestHandler } from './cors/cors-request.handler';
-import { CorsRouteTable } from './cors/cors-route-table';
 import { setupOpenApi } from './docs/openapi';
 import { AccessLog } from './logging/access-log';
 import { HttpMetrics } from './metrics/http-metrics';
@@ -64,7 +64,7 @@ export async function configureApp<T extends INestApplication>(
   const metrics = app.get(HttpMetrics);
   const recordMetrics = metrics.enabled;
   const cors = app.get(CorsRequestHandler);
-  const routes = app.get(CorsRouteTable);
+  const routes = app.get(StrictCorsRoutes);
   const limits = app.get(RateLimitRules);
   const rateLimiter = app.get(RateLimitHandler);
   const { trustProxy } = config;

@@ -116,7 +116,7 @@ describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)
   it('ships a source map that leads back to src/', () => {
     const map = JSON.parse(readFileSync(`${MAIN_JS}.map`, 'utf8')) as { sources: string[] };
     expect(map.sources.some((source) => source.endsWith('src/main.ts'))).toBe(true);
-    expect(map.sources.some((source) => source.endsWith('src/cors/origin-allowlist.ts'))).toBe(
+    expect(map.sources.some((source) => source.endsWith('src/cors/cors-request.handler.ts'))).toBe(
       true,
     );
   });

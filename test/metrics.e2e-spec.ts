@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { HttpMetrics } from '../src/metrics/http-metrics';
-import { REFUSAL_CODES } from '../src/cors/cors-policy';
+import { REFUSAL_CODES } from 'nest-strict-cors';
 import { startCorsApp, sendRaw } from './helpers/cors-requests';
 import { parseSamples, Sample, sumOf } from './helpers/prometheus-text';
 import { rawRequest } from './helpers/raw-http';

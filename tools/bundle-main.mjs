@@ -122,6 +122,9 @@ const result = await build({
   format: 'cjs',
   target: 'node24',
   external: EXTERNAL,
+  // The build's tsconfig, without the editor's `paths` to packages/*/src: workspace packages are
+  // bundled from their compiled dist/, which (unlike esbuild) tsc gave decorator metadata.
+  tsconfig: 'tsconfig.build.json',
   plugins: [prepareInputs],
   // Whatever still reads import.meta.url (a createRequire with a computed name) gets the bundle's
   // own URL, so it resolves packages from dist/ the way the unbundled file did.

@@ -4,9 +4,9 @@ import { AppModule } from '../app.module';
 import { AppConfig, appConfig } from '../config/app.config';
 import { ConfigValidationError } from '../config/config-validation.error';
 import { CorsConfig, corsConfig } from '../cors/cors.config';
+import { StrictCorsHandler, StrictCorsRoutes } from 'nest-strict-cors';
 import { explainCors, Explanation } from '../cors/cors-explainer';
-import { CorsRequestHandler } from '../cors/cors-request.handler';
-import { CorsRouteTable } from '../cors/cors-route-table';
+import { describePolicies } from '../cors/cors-policy.description';
 import { formatExplanation } from './explain-format';
 import { parseExplainArgs, USAGE, UsageError } from './explain-args';
 
@@ -34,13 +34,17 @@ async function main(argv: readonly string[]): Promise<number> {
       logger: false,
       abortOnError: false,
     });
-    for (const warning of app.get<CorsConfig>(corsConfig.KEY).warnings) {
-      process.stderr.write(`Warning: ${warning}\n`);
-    }
+    const cors = app.get<CorsConfig>(corsConfig.KEY);
+    for (const warning of cors.warnings) process.stderr.write(`Warning: ${warning}\n`);
     const { docsEnabled } = app.get<AppConfig>(appConfig.KEY);
-    explanation = explainCors(app.get(CorsRequestHandler), app.get(CorsRouteTable), args.query, {
-      docsEnabled,
-    });
+    const routes = app.get(StrictCorsRoutes);
+    explanation = explainCors(
+      app.get(StrictCorsHandler),
+      routes,
+      describePolicies(routes, cors),
+      args.query,
+      { docsEnabled },
+    );
   } catch (error) {
     // The same lines the service prints when it refuses to start.
     if (error instanceof ConfigValidationError) {

@@ -1,7 +1,7 @@
 import { METHODS } from 'node:http';
 import { parseArgs } from 'node:util';
 import { ExplainQuery } from '../cors/cors-explainer';
-import { TOKEN } from '../cors/cors-options.parser';
+import { TOKEN } from 'nest-strict-cors';
 
 export const USAGE = `Usage: npm run cors:explain -- --origin <origin> [options]
        node dist/cli/cors-explain.js --origin <origin> [options]

@@ -1,3 +1,4 @@
+import { REFUSAL_MESSAGES } from 'nest-strict-cors';
 import { shorten } from './shorten';
 
 /**
@@ -24,10 +25,11 @@ export const ErrorMessages = {
   internal: 'Internal server error',
   tooManyRequests: 'Too many requests',
   rateLimitStoreUnavailable: 'Rate limit store unavailable',
-  originNotAllowed: 'Origin not allowed',
-  /** A preflight refused for its method or its headers: the origin itself may be fine. */
-  corsMethodNotAllowed: 'Method not allowed by CORS policy',
-  corsHeaderNotAllowed: 'Request header not allowed by CORS policy',
+  // CORS refusals say what nest-strict-cors says; a preflight refused for its method or its
+  // headers says so (the origin itself may be fine).
+  originNotAllowed: REFUSAL_MESSAGES.origin,
+  corsMethodNotAllowed: REFUSAL_MESSAGES.method,
+  corsHeaderNotAllowed: REFUSAL_MESSAGES.header,
   missingField: (field: string) => `Missing required field: '${field}'`,
   fieldNotString: (field: string) => `Field '${field}' must be a string`,
   fieldEmpty: (field: string) => `Field '${field}' cannot be empty`,

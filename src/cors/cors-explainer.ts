@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type {
+  CompiledCorsPolicy,
+  RefusalCode,
+  StrictCorsHandler,
+  StrictCorsRoutes,
+} from 'nest-strict-cors';
 import { requestPath } from '../common/http/request-target';
 import { docsRouteOf } from '../docs/docs-routes';
-import { readCorsRequest, readPreflight } from './cors-http';
-import { RefusalCode } from './cors-policy';
 import { PolicyDescription } from './cors-policy.description';
-import { CorsRequestHandler } from './cors-request.handler';
-import { CorsRouteTable } from './cors-route-table';
 
 /** A request as `cors:explain` is asked about it. */
 export interface ExplainQuery {
@@ -42,20 +44,20 @@ const SIMPLE_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 /**
  * What the service would answer, decided by the very code that answers real requests: the query
- * becomes the request facts the HTTP layer reads (Origin lines joined as Node joins them), then
- * CorsRequestHandler.evaluate picks the route's policy and decides.
+ * becomes a request as Node would parse it (Origin lines joined as Node joins them), which
+ * nest-strict-cors's handler decides by the policy of the route it is for.
  */
 export function explainCors(
-  handler: CorsRequestHandler,
-  routes: CorsRouteTable,
+  handler: StrictCorsHandler,
+  routes: StrictCorsRoutes,
+  describe: (policy: CompiledCorsPolicy) => PolicyDescription,
   query: ExplainQuery,
   options: { readonly docsEnabled: boolean },
 ): Explanation {
   const req = asRequest(query);
   const path = requestPath(req) ?? query.path;
-  const request = readPreflight(req) ?? readCorsRequest(req);
-  const { policy, decision } = handler.evaluate(req.method ?? 'GET', path, request);
-  const description = routes.describe(policy);
+  const decision = handler.decide(req, path);
+  const description = describe(routes.forRequest(query.method, path).policy);
   const docsRoute = options.docsEnabled ? docsRouteOf(path) : undefined;
   const route = routes.templateFor(path) ?? docsRoute ?? null;
   const headers = Object.fromEntries(decision.headers);
@@ -125,7 +127,7 @@ function docsStatus(method: string): number | null {
 }
 
 function routeStatus(
-  routes: CorsRouteTable,
+  routes: StrictCorsRoutes,
   method: string,
   path: string,
   route: string | null,

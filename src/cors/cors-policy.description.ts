@@ -1,5 +1,10 @@
-import { ENV_LABELS } from './cors.config';
-import { CorsPolicyOptions, CorsRoutePolicy } from './cors-policy.options';
+import type {
+  CompiledCorsPolicy,
+  CorsPolicyOptions,
+  ResolvedPolicyOptions,
+  StrictCorsRoutes,
+} from 'nest-strict-cors';
+import { CorsConfig, ENV_LABELS } from './cors.config';
 
 export const POLICY_SETTINGS = [
   'origins',
@@ -35,7 +40,7 @@ type EnvSources = Readonly<Record<PolicySettingName, 'env' | 'default'>>;
 
 /** The environment's policy: each setting from its variable, or the embedded default. */
 export function describeEnvPolicy(
-  options: CorsPolicyOptions,
+  options: ResolvedPolicyOptions,
   origins: '*' | readonly string[],
   sources: EnvSources,
 ): PolicyDescription {
@@ -51,10 +56,10 @@ export function describeEnvPolicy(
 
 /** A decorated route's policy: route beats controller beats environment, field by field. */
 export function describeRoutePolicy(
-  options: CorsPolicyOptions,
+  options: ResolvedPolicyOptions,
   origins: '*' | readonly string[],
-  onRoute: CorsRoutePolicy | undefined,
-  onController: CorsRoutePolicy | undefined,
+  onRoute: CorsPolicyOptions | undefined,
+  onController: CorsPolicyOptions | undefined,
   sites: DecoratorSites,
   env: PolicyDescription,
 ): PolicyDescription {
@@ -77,7 +82,7 @@ export function describeRoutePolicy(
 }
 
 function settingsOf(
-  options: CorsPolicyOptions,
+  options: ResolvedPolicyOptions,
   origins: '*' | readonly string[],
   source: (name: PolicySettingName) => string,
 ): Record<PolicySettingName, PolicySetting> {
@@ -89,4 +94,34 @@ function settingsOf(
     exposedHeaders: { value: options.exposedHeaders, source: source('exposedHeaders') },
     maxAge: { value: options.maxAge, source: source('maxAge') },
   };
+}
+
+/**
+ * Which policy is which: the environment's, and each decorated route's with where its settings
+ * came from. Built when `cors:explain` asks, from the package's route listing.
+ */
+export function describePolicies(
+  routes: StrictCorsRoutes,
+  config: Pick<CorsConfig, 'policy' | 'origins' | 'sources'>,
+): (policy: CompiledCorsPolicy) => PolicyDescription {
+  const env = describeEnvPolicy(config.policy, config.origins, config.sources);
+  const descriptions = new Map<CompiledCorsPolicy, PolicyDescription>([
+    [routes.defaultPolicy, env],
+  ]);
+  for (const { policy, declared, site, controller } of routes.routes()) {
+    if (descriptions.has(policy)) continue;
+    const origins = declared.route?.origins ?? declared.controller?.origins ?? config.origins;
+    descriptions.set(
+      policy,
+      describeRoutePolicy(
+        policy.options,
+        origins,
+        declared.route,
+        declared.controller,
+        { route: site, controller },
+        env,
+      ),
+    );
+  }
+  return (policy) => descriptions.get(policy) ?? env;
 }

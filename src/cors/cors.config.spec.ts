@@ -1,7 +1,7 @@
 import { problemsOf } from '../config/config-problems.testing';
 import { parseEnv } from '../config/parse-env';
 import { readAppEnv } from '../config/app.config';
-import { isOriginAllowed } from './origin-allowlist';
+import { isOriginAllowed } from 'nest-strict-cors';
 import { readCorsEnv } from './cors.config';
 
 function parse(env: Record<string, string>) {

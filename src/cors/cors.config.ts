@@ -1,8 +1,10 @@
 import { ConfigType, registerAs } from '@nestjs/config';
+import { CORS_ENV_VARIABLES, readCorsEnv as readCorsVariables } from 'nest-strict-cors';
+import { REQUEST_ID_HEADER } from '../common/request-id';
 import { NodeEnv, readAppEnv } from '../config/app.config';
 import { EnvReader } from '../config/env-reader';
 import { parseEnv } from '../config/parse-env';
-import { MAX_AGE_LIMIT, parseCorsSettings, SettingLabels } from './cors-options.parser';
+import { RATE_LIMIT_EXPOSED_HEADERS } from '../rate-limit/rate-limit.headers';
 
 export const CORS_ENV_DEFAULTS = {
   origins: ['http://localhost:1234'],
@@ -13,65 +15,38 @@ export const CORS_ENV_DEFAULTS = {
 } as const;
 
 /** The variable behind each setting of the environment's policy. */
-export const ENV_LABELS: SettingLabels = {
-  origins: 'CORS_ALLOWED_ORIGINS',
-  credentials: 'CORS_ALLOW_CREDENTIALS',
-  methods: 'CORS_ALLOWED_METHODS',
-  allowedHeaders: 'CORS_ALLOWED_HEADERS',
-  exposedHeaders: 'CORS_EXPOSED_HEADERS',
-  maxAge: 'CORS_MAX_AGE',
-  allowInsecureOrigins: 'CORS_ALLOW_INSECURE_ORIGINS',
-};
+export const ENV_LABELS = CORS_ENV_VARIABLES;
 
-/** Parses the CORS_* variables into the environment's default policy. */
+/**
+ * Exposed by every policy: the request id, so a front end can quote it in a bug report, and the
+ * rate limit's headers, so it can back off (whether limits are on or not: turning them on
+ * changes no CORS line).
+ */
+export const ALWAYS_EXPOSED_HEADERS = [REQUEST_ID_HEADER, ...RATE_LIMIT_EXPOSED_HEADERS];
+
+/**
+ * The CORS_* variables, read by nest-strict-cors with its rules and messages, into the options of
+ * the environment's policy; the problems join the service's other configuration problems.
+ */
 export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
-  const originsSet = reader.raw(ENV_LABELS.origins) !== undefined;
-  if (!originsSet && nodeEnv === 'production') {
-    reader.fail(
-      `${ENV_LABELS.origins} is required when NODE_ENV=production, got nothing (e.g. "https://app.example.com")`,
-    );
-  }
-  const origins = reader.list(ENV_LABELS.origins, CORS_ENV_DEFAULTS.origins);
-  const allowInsecureOrigins = reader.boolean(ENV_LABELS.allowInsecureOrigins, false);
-  const originSetting: '*' | readonly string[] =
-    origins.length === 1 && origins[0] === '*' ? '*' : origins;
-  const parsed = parseCorsSettings(
-    {
-      origins: originSetting,
-      credentials: reader.boolean(ENV_LABELS.credentials, false),
-      methods: reader.list(ENV_LABELS.methods, CORS_ENV_DEFAULTS.methods),
-      allowedHeaders: reader.list(ENV_LABELS.allowedHeaders, CORS_ENV_DEFAULTS.allowedHeaders),
-      exposedHeaders: reader.list(ENV_LABELS.exposedHeaders, []),
-      maxAge: reader.integer(ENV_LABELS.maxAge, CORS_ENV_DEFAULTS.maxAge, 0, MAX_AGE_LIMIT),
-      allowInsecureOrigins,
-    },
-    ENV_LABELS,
-  );
-  parsed.problems.forEach((problem) => reader.fail(problem));
-  const warnings =
-    nodeEnv === 'production'
-      ? parsed.loopbackOrigins.map(
-          (origin) => `${ENV_LABELS.origins}: "${origin}" is a loopback origin in production`,
-        )
-      : [];
-  // Which settings the environment set, for `cors:explain` (read after validation: raw() is cheap).
-  const set = (name: string): 'env' | 'default' =>
-    reader.raw(name) !== undefined ? 'env' : 'default';
-  const sources = {
-    origins: set(ENV_LABELS.origins),
-    credentials: set(ENV_LABELS.credentials),
-    methods: set(ENV_LABELS.methods),
-    allowedHeaders: set(ENV_LABELS.allowedHeaders),
-    exposedHeaders: set(ENV_LABELS.exposedHeaders),
-    maxAge: set(ENV_LABELS.maxAge),
-  };
-  // The raw entries too: a @CorsPolicy that inherits them is validated again with its own settings.
+  const env: Record<string, string | undefined> = {};
+  // reader.raw() also records each name as one the service reads (unknown-variable checks).
+  for (const name of Object.values(CORS_ENV_VARIABLES)) env[name] = reader.raw(name);
+  const read = readCorsVariables(env, {
+    defaults: CORS_ENV_DEFAULTS,
+    production: nodeEnv === 'production',
+    alwaysExposedHeaders: ALWAYS_EXPOSED_HEADERS,
+  });
+  read.problems.forEach((problem) => reader.fail(problem));
   return {
-    policy: parsed.options,
-    origins: originSetting,
-    allowInsecureOrigins,
-    warnings,
-    sources,
+    /** The module's options. */
+    options: read.options,
+    /** What they compile to. */
+    policy: read.policy,
+    origins: read.options.origins,
+    warnings: read.warnings,
+    // Which settings the environment set, for `cors:explain`.
+    sources: read.sources,
   };
 }
 

@@ -8,8 +8,8 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
+import { CorsPolicy } from 'nest-strict-cors';
 import { RequireJsonGuard } from '../common/guards/require-json.guard';
-import { CorsPolicy } from '../cors/cors-policy.decorator';
 import { GreetRequestDto } from './dto/greet-request.dto';
 import { GreetResponseDto } from './dto/greet-response.dto';
 import { LanguagesResponseDto } from './dto/languages-response.dto';

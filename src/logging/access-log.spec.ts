@@ -6,7 +6,8 @@ import { traceIdOf } from '../common/http/trace-context';
 import { shorten } from '../common/shorten';
 import { AccessLogMode } from '../config/app.config';
 import { recordDecision } from '../cors/cors-http';
-import { CorsDecision, quote } from '../cors/cors-policy';
+import type { CorsDecision } from 'nest-strict-cors';
+import { quote } from '../common/quote';
 import { AccessLog, LOG_VALUE_LIMIT } from './access-log';
 import { FdLineWriter } from './fd-line-writer';
 import { rootLoggerOptions, withJsonDestination } from './root-logger';
@@ -152,7 +153,10 @@ function fakeExchange(c: Case): {
   exchange.lingered = c.lingered;
   exchange.client = c.client;
   if (c.reason !== undefined) recordErrorReason(res, c.reason);
-  if (c.decision !== undefined) recordDecision(req, c.decision);
+  if (c.decision !== undefined) {
+    const event = { request: req, stage: 'manual' as const, preflight: false, origin: undefined };
+    recordDecision({ ...event, route: undefined, decision: c.decision });
+  }
   return { req, res, exchange };
 }
 

@@ -10,7 +10,7 @@ import { isoNow } from '../common/iso-time';
 import { shorten } from '../common/shorten';
 import { AccessLogMode, AppConfig, appConfig } from '../config/app.config';
 import { decisionOf } from '../cors/cors-http';
-import { quote, QUOTED_VALUE_LIMIT as QUOTED_PATH_LIMIT } from '../cors/cors-policy';
+import { quote, QUOTED_VALUE_LIMIT as QUOTED_PATH_LIMIT } from '../common/quote';
 import { FdLineWriter, PLAIN_JSON } from './fd-line-writer';
 import { jsonLineSink, ROOT_LOGGER } from './root-logger';
 

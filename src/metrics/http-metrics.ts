@@ -6,8 +6,8 @@ import { wasAnsweredOnSocket } from '../common/http/client-error';
 import type { Exchange } from '../common/http/exchange';
 import { AppConfig, appConfig } from '../config/app.config';
 import { docsRouteOf } from '../docs/docs-routes';
-import { decisionOf, isPreflight } from '../cors/cors-http';
-import { CorsRouteTable } from '../cors/cors-route-table';
+import { decisionOf } from '../cors/cors-http';
+import { isPreflight, StrictCorsRoutes } from 'nest-strict-cors';
 import { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries } from './bound-metrics';
 import { MetricsConfig, metricsConfig } from './metrics.config';
 
@@ -68,7 +68,7 @@ export class HttpMetrics {
   private readonly decisionSeries = new Map<string, Map<string, Map<string, CounterSeries>>>();
 
   constructor(
-    private readonly routes: CorsRouteTable,
+    private readonly routes: StrictCorsRoutes,
     @Inject(appConfig.KEY) config: AppConfig,
     @Inject(metricsConfig.KEY) { enabled }: MetricsConfig,
   ) {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { discoverRoutes } from '../common/routing/discover-routes';
-import { RouteMap } from '../common/routing/route-map';
+import { discoverRoutes, RouteMap } from 'nest-strict-cors';
 import { MAX_LIMIT, RateLimitConfig, rateLimitConfig, windowProblem } from './rate-limit.config';
 import { RateLimit, RateLimitSetting } from './rate-limit.decorator';
 

@@ -1,13 +1,16 @@
-import { CorsPolicy, HeaderList } from './cors-policy';
-import { CorsPolicyOptions } from './cors-policy.options';
+import { CompiledCorsPolicy } from './compiled-policy';
+import type { HeaderList, ResolvedPolicyOptions } from './options';
 import { buildAllowlist, OriginEntry, parseOriginEntry } from './origin-allowlist';
 
-function policy(origins: string[] | '*', overrides: Partial<CorsPolicyOptions> = {}): CorsPolicy {
+function policy(
+  origins: string[] | '*',
+  overrides: Partial<ResolvedPolicyOptions> = {},
+): CompiledCorsPolicy {
   const entries =
     origins === '*'
       ? []
       : origins.map((o) => (parseOriginEntry(o) as { entry: OriginEntry }).entry);
-  return new CorsPolicy({
+  return new CompiledCorsPolicy({
     allowlist: origins === '*' ? { kind: 'any' } : buildAllowlist(entries),
     credentials: false,
     methods: ['GET', 'HEAD', 'POST'],

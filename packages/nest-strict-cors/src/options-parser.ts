@@ -1,7 +1,5 @@
 import { METHODS } from 'node:http';
-import { REQUEST_ID_HEADER } from '../common/request-id';
-import { RATE_LIMIT_EXPOSED_HEADERS } from '../rate-limit/rate-limit.headers';
-import { CorsPolicyOptions } from './cors-policy.options';
+import { ResolvedPolicyOptions } from './options';
 import {
   buildAllowlist,
   isLoopbackOrigin,
@@ -10,7 +8,7 @@ import {
   schemeOf,
 } from './origin-allowlist';
 
-/** The unvalidated settings, from the environment or from a `@CorsPolicy()`. */
+/** The unvalidated settings, from the environment, the module's options or a `@CorsPolicy()`. */
 export interface RawCorsSettings {
   readonly origins: '*' | readonly string[];
   readonly credentials: boolean;
@@ -19,6 +17,8 @@ export interface RawCorsSettings {
   readonly exposedHeaders: readonly string[];
   readonly maxAge: number;
   readonly allowInsecureOrigins: boolean;
+  /** Exposed whatever `exposedHeaders` says (StrictCorsOptions.alwaysExposedHeaders). */
+  readonly alwaysExposedHeaders: readonly string[];
 }
 
 /** How each setting is named in messages: an env variable, or a decorator field. */
@@ -36,7 +36,7 @@ export type SettingLabels = Readonly<
 >;
 
 export interface ParsedCorsSettings {
-  readonly options: CorsPolicyOptions;
+  readonly options: ResolvedPolicyOptions;
   readonly problems: readonly string[];
   readonly loopbackOrigins: readonly string[];
 }
@@ -99,6 +99,7 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
   }
   problems.push(...tokenProblems(labels.allowedHeaders, raw.allowedHeaders, 'header name'));
   problems.push(...tokenProblems(labels.exposedHeaders, raw.exposedHeaders, 'header name'));
+  problems.push(...tokenProblems('alwaysExposedHeaders', raw.alwaysExposedHeaders, 'header name'));
   if (!Number.isInteger(raw.maxAge) || raw.maxAge < 0 || raw.maxAge > MAX_AGE_LIMIT) {
     problems.push(`${labels.maxAge} must be an integer 0-${MAX_AGE_LIMIT}, got ${raw.maxAge}`);
   }
@@ -109,14 +110,8 @@ export function parseCorsSettings(raw: RawCorsSettings, labels: SettingLabels): 
       credentials: raw.credentials,
       methods: unique(raw.methods),
       allowedHeaders: unique(raw.allowedHeaders.map((name) => name.toLowerCase())),
-      // The request id is always readable, so a front end can quote it in a bug report; the rate
-      // limit's headers too, so it can back off (whether limits are on or not: turning them on
-      // changes no CORS line). An entry repeated in another case is listed once.
-      exposedHeaders: uniqueIgnoringCase([
-        REQUEST_ID_HEADER,
-        ...RATE_LIMIT_EXPOSED_HEADERS,
-        ...raw.exposedHeaders,
-      ]),
+      // An entry repeated in another case is listed once.
+      exposedHeaders: uniqueIgnoringCase([...raw.alwaysExposedHeaders, ...raw.exposedHeaders]),
       maxAge: raw.maxAge,
     },
     problems,

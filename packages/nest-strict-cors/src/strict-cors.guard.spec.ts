@@ -1,11 +1,11 @@
-import { Controller, Delete, ExecutionContext, Get, Logger, Post } from '@nestjs/common';
+import { Controller, Delete, ExecutionContext, Get, Post } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { parseEnv } from '../config/parse-env';
-import { CorsConfig, readCorsEnv } from './cors.config';
-import { CorsForbiddenException } from './cors-forbidden.exception';
-import { CorsGuard } from './cors.guard';
 import { CorsPolicy } from './cors-policy.decorator';
-import { CorsRouteTable } from './cors-route-table';
+import { CorsRefusedException } from './cors-refused.exception';
+import { StrictCorsRoutes } from './cors-routes';
+import type { StrictCorsOptions } from './options';
+import { StrictCorsOptionsError } from './resolve-options';
+import { StrictCorsGuard } from './strict-cors.guard';
 
 @CorsPolicy({ origins: ['https://admin.example.com'] })
 @Controller('admin')
@@ -34,14 +34,34 @@ class ItemsController {
   remove(): void {}
 }
 
-function buildTable(controllers: Array<new () => object>, env: Record<string, string> = {}) {
-  const config: CorsConfig = parseEnv(env, (reader) => readCorsEnv(reader, 'test'));
+const MODULE_OPTIONS: StrictCorsOptions = { origins: ['http://localhost:1234'] };
+
+function buildTable(
+  controllers: Array<new () => object>,
+  options: Partial<StrictCorsOptions> = {},
+): StrictCorsRoutes {
   const discovery = {
     getControllers: () => controllers.map((metatype) => ({ metatype })),
   } as unknown as DiscoveryService;
-  const table = new CorsRouteTable(config, discovery, new MetadataScanner(), new Reflector());
+  const table = new StrictCorsRoutes(
+    { ...MODULE_OPTIONS, ...options },
+    discovery,
+    new MetadataScanner(),
+    new Reflector(),
+  );
   table.onModuleInit();
   return table;
+}
+
+/** The problems a StrictCorsOptionsError lists; fails when `run` throws nothing else. */
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof StrictCorsOptionsError) return error.problems;
+    throw error;
+  }
+  throw new Error('no StrictCorsOptionsError');
 }
 
 interface FakeResponse {
@@ -82,11 +102,9 @@ function fakeResponse(initial: Record<string, string> = {}): FakeResponse {
   };
 }
 
-describe('CorsGuard', () => {
+describe('StrictCorsGuard', () => {
   const table = buildTable([AdminController, PlainController]);
-  const guard = new CorsGuard(table);
-  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
-  afterAll(() => jest.restoreAllMocks());
+  const guard = new StrictCorsGuard(table, MODULE_OPTIONS);
 
   it('lets requests without an Origin through', () => {
     expect(guard.canActivate(context(AdminController, 'stats', {}))).toBe(true);
@@ -98,7 +116,7 @@ describe('CorsGuard', () => {
     ).toBe(true);
     expect(() =>
       guard.canActivate(context(AdminController, 'stats', { origin: 'http://localhost:1234' })),
-    ).toThrow(CorsForbiddenException);
+    ).toThrow(CorsRefusedException);
   });
 
   it('uses the route policy over the controller policy', () => {
@@ -109,7 +127,7 @@ describe('CorsGuard', () => {
     ).toBe(true);
   });
 
-  it('falls back to the environment policy', () => {
+  it('falls back to the module policy', () => {
     expect(
       guard.canActivate(context(PlainController, 'create', { origin: 'http://localhost:1234' })),
     ).toBe(true);
@@ -117,7 +135,7 @@ describe('CorsGuard', () => {
       guard.canActivate(
         context(PlainController, 'create', { origin: 'https://admin.example.com' }),
       ),
-    ).toThrow(CorsForbiddenException);
+    ).toThrow(CorsRefusedException);
   });
 
   it('strips Access-Control-* headers written earlier when it refuses', () => {
@@ -129,7 +147,7 @@ describe('CorsGuard', () => {
       guard.canActivate(
         context(AdminController, 'stats', { origin: 'http://localhost:1234' }, response),
       ),
-    ).toThrow(CorsForbiddenException);
+    ).toThrow(CorsRefusedException);
     expect(Object.fromEntries(response.headers)).toEqual({ vary: 'Origin' });
   });
 
@@ -147,7 +165,7 @@ describe('CorsGuard', () => {
   });
 });
 
-describe('CorsRouteTable', () => {
+describe('StrictCorsRoutes', () => {
   const table = buildTable([AdminController, PlainController]);
   const origin = (o: string) => ({ origins: [o] });
 
@@ -174,48 +192,26 @@ describe('CorsRouteTable', () => {
     expect(items.templateFor('/nope')).toBeUndefined();
   });
 
-  it('says where each setting of a policy came from: route, controller, env or default', () => {
-    const described = buildTable([AdminController, PlainController], {
-      CORS_ALLOWED_ORIGINS: 'https://app.example.com',
-      CORS_MAX_AGE: '600',
-    });
-    const stats = described.describe(described.forRequest('GET', '/admin/stats'));
-    expect(stats.name).toBe('@CorsPolicy on AdminController');
-    expect(stats.settings.origins).toEqual({
-      value: ['https://admin.example.com'],
-      source: 'controller: @CorsPolicy on AdminController',
-    });
-    expect(stats.settings.maxAge).toEqual({ value: 600, source: 'env: CORS_MAX_AGE' });
-    expect(stats.settings.methods.source).toBe('default (CORS_ALLOWED_METHODS unset or blank)');
-    const publicInfo = described.describe(described.forRequest('GET', '/admin/public'));
-    expect(publicInfo.name).toBe('@CorsPolicy on AdminController.publicInfo');
-    expect(publicInfo.settings.origins.source).toBe(
-      'route: @CorsPolicy on AdminController.publicInfo',
-    );
-    expect(publicInfo.settings.credentials).toEqual({
-      value: false,
-      source: 'route: @CorsPolicy on AdminController.publicInfo (implied by origins "*")',
-    });
-    const plain = described.describe(described.forRequest('POST', '/plain'));
-    expect(plain.name).toBe('environment');
-    expect(plain.settings.origins.source).toBe('env: CORS_ALLOWED_ORIGINS');
-  });
-
   it('finds a route policy before routing, like Express: case-insensitive, optional trailing slash', () => {
     for (const url of ['/admin/public', '/ADMIN/Public', '/admin/public/']) {
-      expect(table.forRequest('GET', url).isPublic).toBe(true);
+      expect(table.forRequest('GET', url).policy.isPublic).toBe(true);
     }
-    expect(table.forRequest('HEAD', '/admin/public').isPublic).toBe(true);
+    expect(table.forRequest('HEAD', '/admin/public').policy.isPublic).toBe(true);
   });
 
   it('distinguishes methods and falls back to the environment for unknown routes', () => {
-    expect(table.forRequest('POST', '/admin/public')).toBe(table.defaultPolicy);
-    expect(table.forRequest('GET', '/nope')).toBe(table.defaultPolicy);
+    expect(table.forRequest('POST', '/admin/public').policy).toBe(table.defaultPolicy);
+    expect(table.forRequest('GET', '/nope')).toEqual({
+      policy: table.defaultPolicy,
+      route: undefined,
+    });
+    expect(table.forRequest('GET', '/admin/stats').route).toBe('/admin/stats');
     expect(
-      table.forRequest('GET', '/admin/stats').decide(origin('https://admin.example.com')).kind,
+      table.forRequest('GET', '/admin/stats').policy.decide(origin('https://admin.example.com'))
+        .kind,
     ).toBe('allowed');
     expect(
-      table.forRequest('POST', '/plain').decide(origin('https://admin.example.com')).kind,
+      table.forRequest('POST', '/plain').policy.decide(origin('https://admin.example.com')).kind,
     ).toBe('refused');
   });
 
@@ -230,13 +226,11 @@ describe('CorsRouteTable', () => {
       @Get('star')
       star(): void {}
     }
-    expect(() => buildTable([BadController])).toThrow(
-      [
-        '@CorsPolicy on BadController.get: origins: "https://ok.example.com/" must not end with "/"',
-        '@CorsPolicy on BadController.get: origins: "null" is never allowed: sandboxed iframes, file: pages and redirects all send "null"',
-        '@CorsPolicy on BadController.star: origins: "*" cannot be combined with credentials=true (browsers reject it); list the origins instead',
-      ].join('\n'),
-    );
+    expect(problemsOf(() => buildTable([BadController]))).toEqual([
+      '@CorsPolicy on BadController.get: origins: "https://ok.example.com/" must not end with "/"',
+      '@CorsPolicy on BadController.get: origins: "null" is never allowed: sandboxed iframes, file: pages and redirects all send "null"',
+      '@CorsPolicy on BadController.star: origins: "*" cannot be combined with credentials=true (browsers reject it); list the origins instead',
+    ]);
   });
 
   it('merges route over controller field by field: a route tweak keeps the controller origins', () => {
@@ -247,7 +241,7 @@ describe('CorsRouteTable', () => {
       @Get()
       get(): void {}
     }
-    const merged = buildTable([MergedController]).forRequest('GET', '/merged');
+    const merged = buildTable([MergedController]).forRequest('GET', '/merged').policy;
     expect(merged.decide(origin('http://localhost:1234')).kind).toBe('refused');
     const allowed = merged.decide(origin('https://admin.example.com'));
     expect(allowed.headers).toContainEqual(['Access-Control-Allow-Credentials', 'true']);
@@ -258,22 +252,20 @@ describe('CorsRouteTable', () => {
     expect(preflight.headers).toContainEqual(['Access-Control-Max-Age', '600']);
   });
 
-  it('re-checks inherited env origins with the route settings (plain http + credentials)', () => {
+  it('re-checks inherited module origins with the route settings (plain http + credentials)', () => {
     @Controller('creds')
     class CredsController {
       @CorsPolicy({ credentials: true })
       @Get()
       get(): void {}
     }
-    expect(() =>
-      buildTable([CredsController], { CORS_ALLOWED_ORIGINS: 'http://app.corp.example' }),
-    ).toThrow(
-      '@CorsPolicy on CredsController.get: origins: "http://app.corp.example" is plain http with credentials=true; use https or set CORS_ALLOW_INSECURE_ORIGINS=true',
+    expect(() => buildTable([CredsController], { origins: ['http://app.corp.example'] })).toThrow(
+      '@CorsPolicy on CredsController.get: origins: "http://app.corp.example" is plain http with credentials=true; use https or set allowInsecureOrigins=true',
     );
     expect(() =>
       buildTable([CredsController], {
-        CORS_ALLOWED_ORIGINS: 'http://app.corp.example',
-        CORS_ALLOW_INSECURE_ORIGINS: 'true',
+        origins: ['http://app.corp.example'],
+        allowInsecureOrigins: true,
       }),
     ).not.toThrow();
   });
@@ -285,15 +277,13 @@ describe('CorsRouteTable', () => {
       @Get()
       get(): void {}
     }
-    expect(() => buildTable([OddController])).toThrow(
-      [
-        '@CorsPolicy on OddController.get: methods: must list at least one method',
-        '@CorsPolicy on OddController.get: maxAge must be an integer 0-86400, got 100000',
-      ].join('\n'),
-    );
+    expect(problemsOf(() => buildTable([OddController]))).toEqual([
+      '@CorsPolicy on OddController.get: methods: must list at least one method',
+      '@CorsPolicy on OddController.get: maxAge must be an integer 0-86400, got 100000',
+    ]);
   });
 
-  it('a decorator without origins keeps the env allowlist but may change other settings', () => {
+  it('a decorator without origins keeps the module allowlist but may change other settings', () => {
     @Controller('tuned')
     class TunedController {
       @CorsPolicy({ maxAge: 5, credentials: true })
@@ -301,7 +291,7 @@ describe('CorsRouteTable', () => {
       post(): void {}
     }
     const tuned = buildTable([TunedController]);
-    const policy = tuned.forRequest('POST', '/tuned');
+    const { policy } = tuned.forRequest('POST', '/tuned');
     expect(policy.decide(origin('http://localhost:1234')).headers).toContainEqual([
       'Access-Control-Allow-Credentials',
       'true',

@@ -1,8 +1,5 @@
-import { shorten } from '../common/shorten';
-import { CorsPolicyOptions } from './cors-policy.options';
+import type { HeaderList, ResolvedPolicyOptions } from './options';
 import { isOriginAllowed } from './origin-allowlist';
-
-export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
 
 /** The facts of a request the policy looks at, read by the HTTP shell. */
 export interface CorsRequest {
@@ -67,7 +64,7 @@ const VARY_PREFLIGHT: HeaderList = [
  * 400, a 403, a 404 and a 413 cannot disagree. Header values that do not depend on the request are
  * computed once.
  */
-export class CorsPolicy {
+export class CompiledCorsPolicy {
   readonly isPublic: boolean;
   private readonly methods: ReadonlySet<string>;
   private readonly allowedHeaders: ReadonlySet<string>;
@@ -90,7 +87,7 @@ export class CorsPolicy {
   /** Requested header list → its problem, or null when every header is allowed. */
   private readonly headerVerdicts = new Map<string, HeaderProblem | null>();
 
-  constructor(readonly options: CorsPolicyOptions) {
+  constructor(readonly options: ResolvedPolicyOptions) {
     this.isPublic = options.allowlist.kind === 'any';
     this.methods = new Set(options.methods);
     this.allowedHeaders = new Set(options.allowedHeaders);
@@ -227,9 +224,22 @@ function refuseOrigins(origins: readonly string[], headers: HeaderList): CorsDec
 }
 
 /** Quoted and shortened, so hostile values cannot flood or forge log lines. */
-export function quote(value: string): string {
+function quote(value: string): string {
   return JSON.stringify(shorten(value, QUOTED_VALUE_LIMIT));
 }
 
 /** Characters of a value quote() shows before it shortens it. */
-export const QUOTED_VALUE_LIMIT = 100;
+const QUOTED_VALUE_LIMIT = 100;
+
+/**
+ * `text` cut to its first `max` code points plus `…` when longer: cutting by UTF-16 units could
+ * split a surrogate pair and put half an emoji in a log line.
+ */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // 2 × max UTF-16 units hold at least max code points.
+  const kept = Array.from(text.slice(0, max * 2))
+    .slice(0, max)
+    .join('');
+  return kept.length === text.length ? text : `${kept}…`;
+}
