@@ -268,7 +268,7 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('builds with dev dependencies in an earlier stage and copies only dist/ from it', () => {
+  it('builds with dev dependencies in an earlier stage and copies only compiled output from it', () => {
     const build = stages.find((s) => all(s, 'RUN').some((run) => /npm run build/.test(run)));
     expect(build).toBeDefined();
     expect(build).not.toBe(finalStage);
@@ -276,7 +276,11 @@ describe('Dockerfile', () => {
     expect(buildInstall.length).toBeGreaterThan(0);
     expect(buildInstall.join(' ')).not.toContain('--omit=dev');
     const copies = all(finalStage, 'COPY').filter((args) => args.startsWith('--from='));
-    expect(copies).toEqual([`--from=${build!.name} /app/dist ./dist`]);
+    // dist/, and the workspace package's dist/ (what the unbundled CLIs load).
+    expect(copies).toEqual([
+      `--from=${build!.name} /app/packages/nest-strict-cors/dist ./packages/nest-strict-cors/dist`,
+      `--from=${build!.name} /app/dist ./dist`,
+    ]);
   });
 
   it('installs production dependencies only in the final stage (no install scripts anywhere)', () => {

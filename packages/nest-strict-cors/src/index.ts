@@ -1,11 +1,7 @@
 // nest-strict-cors: strict, byte-exact CORS for NestJS on Express and Fastify. Named exports
 // only, each listed here, so CommonJS `require` and ESM `import` both see every name.
 export { StrictCorsModule } from './strict-cors.module';
-export {
-  STRICT_CORS_OPTIONS,
-  STRICT_CORS_OPTIONS_TYPE,
-  STRICT_CORS_ASYNC_OPTIONS_TYPE,
-} from './strict-cors.module-definition';
+export { STRICT_CORS_OPTIONS } from './strict-cors.module-definition';
 export { CorsPolicy } from './cors-policy.decorator';
 export { StrictCorsGuard, replaceCorsHeaders } from './strict-cors.guard';
 export { StrictCorsMiddleware } from './strict-cors.middleware';

@@ -9,8 +9,6 @@ import type { StrictCorsOptions } from './options';
 export const {
   ConfigurableModuleClass: StrictCorsModuleClass,
   MODULE_OPTIONS_TOKEN: STRICT_CORS_OPTIONS,
-  OPTIONS_TYPE: STRICT_CORS_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: STRICT_CORS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<StrictCorsOptions>()
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true }, (definition, extras) => ({
