@@ -6,15 +6,16 @@ import { parseEnv } from '../config/parse-env';
 import { readCorsEnv } from './cors.config';
 import { describePolicies } from './cors-policy.description';
 
+/** A controller policy with one public route, and an undecorated controller. */
 @CorsPolicy({ origins: ['https://admin.example.com'] })
 @Controller('admin')
 class AdminController {
-  @Get('stats')
-  stats(): void {}
-
   @CorsPolicy({ origins: '*' })
   @Get('public')
   publicInfo(): void {}
+
+  @Get('stats')
+  stats(): void {}
 }
 
 @Controller('plain')

@@ -1,20 +1,15 @@
-import type {
-  CompiledCorsPolicy,
-  CorsPolicyOptions,
-  ResolvedPolicyOptions,
-  StrictCorsRoutes,
+import {
+  type CompiledCorsPolicy,
+  type CorsPolicyOptions,
+  POLICY_FIELDS,
+  type PolicyField,
+  type ResolvedPolicyOptions,
+  type StrictCorsRoutes,
 } from 'nest-strict-cors';
 import { CorsConfig, ENV_LABELS } from './cors.config';
 
-export const POLICY_SETTINGS = [
-  'origins',
-  'credentials',
-  'methods',
-  'allowedHeaders',
-  'exposedHeaders',
-  'maxAge',
-] as const;
-export type PolicySettingName = (typeof POLICY_SETTINGS)[number];
+export const POLICY_SETTINGS = POLICY_FIELDS;
+export type PolicySettingName = PolicyField;
 
 export interface PolicySetting {
   /** As the policy applies it (header names lowercased, `X-Request-Id` always exposed). */

@@ -1,7 +1,12 @@
-import type { CorsOrigins, ResolvedPolicyOptions, StrictCorsOptions } from './options';
+import type {
+  CorsOrigins,
+  CorsPolicyOptions,
+  ResolvedPolicyOptions,
+  StrictCorsOptions,
+} from './options';
 import { POLICY_DEFAULTS } from './options';
 import { MAX_AGE_LIMIT, parseCorsSettings, SettingLabels } from './options-parser';
-import { StrictCorsOptionsError } from './resolve-options';
+import { PolicyField, StrictCorsOptionsError } from './resolve-options';
 
 /** The environment to read: `process.env`, or what a config loader merged. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -22,14 +27,7 @@ export interface CorsEnvSettings {
    * Used when a variable is unset or blank; the package's defaults otherwise. With no `origins`
    * default, CORS_ALLOWED_ORIGINS is required.
    */
-  readonly defaults?: {
-    readonly origins?: CorsOrigins;
-    readonly credentials?: boolean;
-    readonly methods?: readonly string[];
-    readonly allowedHeaders?: readonly string[];
-    readonly exposedHeaders?: readonly string[];
-    readonly maxAge?: number;
-  };
+  readonly defaults?: CorsPolicyOptions;
   /**
    * Production: CORS_ALLOWED_ORIGINS is required whatever the defaults, and loopback origins
    * give warnings. Default: `NODE_ENV === 'production'` in the environment read.
@@ -39,7 +37,7 @@ export interface CorsEnvSettings {
   readonly alwaysExposedHeaders?: readonly string[];
 }
 
-type Setting = Exclude<keyof typeof CORS_ENV_VARIABLES, 'allowInsecureOrigins'>;
+type Setting = PolicyField;
 
 export interface CorsEnvResult {
   /** The module's options (the policy fields and allowInsecureOrigins); valid when no problems. */

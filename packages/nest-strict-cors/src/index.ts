@@ -23,7 +23,8 @@ export type {
   StrictCorsMode,
   StrictCorsOptions,
 } from './options';
-export { StrictCorsOptionsError } from './resolve-options';
+export { POLICY_FIELDS, StrictCorsOptionsError } from './resolve-options';
+export type { PolicyField } from './resolve-options';
 export { CORS_ENV_VARIABLES, corsOptionsFromEnv, readCorsEnv } from './cors-env';
 export type { CorsEnvResult, CorsEnvSettings, EnvSource } from './cors-env';
 export { isOriginAllowed, parseOriginEntry, MAX_ORIGIN_LENGTH } from './origin-allowlist';

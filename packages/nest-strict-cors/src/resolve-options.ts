@@ -26,7 +26,8 @@ export const FIELD_LABELS: SettingLabels = {
   allowInsecureOrigins: 'allowInsecureOrigins',
 };
 
-const POLICY_FIELDS = [
+/** The fields of a policy, in the order messages and explanations list them. */
+export const POLICY_FIELDS = [
   'origins',
   'credentials',
   'methods',
@@ -34,6 +35,7 @@ const POLICY_FIELDS = [
   'exposedHeaders',
   'maxAge',
 ] as const;
+export type PolicyField = (typeof POLICY_FIELDS)[number];
 const LIST_FIELDS = ['methods', 'allowedHeaders', 'exposedHeaders', 'alwaysExposedHeaders'];
 const MODULE_FIELDS: readonly string[] = [
   ...POLICY_FIELDS,
