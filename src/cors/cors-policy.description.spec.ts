@@ -1,5 +1,5 @@
 import { Controller, Get, Post } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CorsPolicy, StrictCorsRoutes } from 'nest-strict-cors';
 import { readAppEnv } from '../config/app.config';
 import { parseEnv } from '../config/parse-env';
@@ -34,6 +34,7 @@ function described(env: Record<string, string>) {
     discovery,
     new MetadataScanner(),
     new Reflector(),
+    new ApplicationConfig(),
   );
   routes.onModuleInit();
   const describe = describePolicies(routes, config);

@@ -64,13 +64,16 @@ export function describeRoutePolicy(
     return undefined;
   };
   const source = (name: PolicySettingName): string => {
-    const found = declared(name);
-    if (found !== undefined) return found;
     // `origins: '*'` without credentials turns them off rather than inheriting them.
-    if (name === 'credentials' && (onRoute?.origins ?? onController?.origins) === '*') {
-      return `${declared('origins')} (implied by origins "*")`;
+    if (name === 'credentials' && onRoute?.credentials === undefined) {
+      if (onRoute?.origins === '*') {
+        return `route: @CorsPolicy on ${sites.route} (implied by origins "*")`;
+      }
+      if (onController?.credentials === undefined && onController?.origins === '*') {
+        return `controller: @CorsPolicy on ${sites.controller} (implied by origins "*")`;
+      }
     }
-    return env.settings[name].source;
+    return declared(name) ?? env.settings[name].source;
   };
   const name = onRoute !== undefined ? sites.route : sites.controller;
   return { name: `@CorsPolicy on ${name}`, settings: settingsOf(options, origins, source) };

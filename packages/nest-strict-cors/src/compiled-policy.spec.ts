@@ -45,6 +45,9 @@ describe('CorsPolicy.decide (actual requests)', () => {
       fetchSite: 'same-origin',
     });
     expect(decision.kind).toBe('not-cors');
+    // No Allow-Origin, so a cache must key on Sec-Fetch-Site too: a client that forges it must
+    // not leave a header-less copy for the browsers of that origin.
+    expect(decision.headers).toEqual([['Vary', 'Origin, Sec-Fetch-Site']]);
   });
 
   it('same-site or cross-site requests are still checked', () => {
@@ -96,11 +99,12 @@ describe('CorsPolicy.decide (actual requests)', () => {
     expect(decision).toEqual({ kind: 'refused', code, reason, headers: [['Vary', 'Origin']] });
   });
 
-  it('refuses null, empty, over-long and repeated origins even under `*`, with no header', () => {
+  it('refuses null, empty, over-long and repeated origins even under `*`, with Vary: Origin only', () => {
     for (const origins of [['null'], [''], [APP, APP], [`https://${'a'.repeat(400)}.example`]]) {
       const decision = policy('*').decide({ origins });
       expect(decision.kind).toBe('refused');
-      expect(decision.headers).toEqual([]);
+      // A refusal is not what other origins get: a shared cache must not serve it to them.
+      expect(decision.headers).toEqual([['Vary', 'Origin']]);
     }
   });
 

@@ -76,6 +76,7 @@ export class CompiledCorsPolicy {
   /** What a refused actual request keeps: no Access-Control-* header, only Vary. */
   private readonly refusedHeaders: HeaderList;
   private readonly notCors: CorsDecision;
+  private readonly sameOrigin: CorsDecision;
   private readonly allowedActual = new Map<string, CorsDecision>();
   private readonly allowedPreflight = new Map<string, CorsDecision>();
   /**
@@ -98,9 +99,10 @@ export class CompiledCorsPolicy {
       options.exposedHeaders.length > 0
         ? [['Access-Control-Expose-Headers', options.exposedHeaders.join(', ')]]
         : [];
+    // A refusal differs from what other origins get, whatever the policy: Vary: Origin.
+    this.refusedHeaders = VARY_ORIGIN;
     // With `*` the response is the same for every origin, so caches need no Vary: Origin...
-    this.refusedHeaders = this.isPublic ? [] : VARY_ORIGIN;
-    this.actualHeaders = [...credentials, ...exposed, ...this.refusedHeaders];
+    this.actualHeaders = [...credentials, ...exposed, ...(this.isPublic ? [] : VARY_ORIGIN)];
     // ...provided it really is the same: `*` goes on responses to requests without an Origin too,
     // or a shared cache could store a header-less copy and serve it to browsers.
     this.notCorsHeaders = this.isPublic
@@ -116,11 +118,17 @@ export class CompiledCorsPolicy {
       ...VARY_PREFLIGHT,
     ];
     this.notCors = { kind: 'not-cors', headers: this.notCorsHeaders };
+    // A same-origin request (Sec-Fetch-Site, which pages cannot forge) gets no Allow-Origin; a
+    // cache must not hand that answer to a cross-origin request with the same Origin.
+    this.sameOrigin = this.isPublic
+      ? this.notCors
+      : { kind: 'not-cors', headers: [['Vary', 'Origin, Sec-Fetch-Site']] };
   }
 
   /** An actual (non-preflight) request. */
   decide(request: CorsRequest): CorsDecision {
-    if (request.origins === undefined || request.fetchSite === 'same-origin') return this.notCors;
+    if (request.origins === undefined) return this.notCors;
+    if (request.fetchSite === 'same-origin') return this.sameOrigin;
     const origin = this.allowedOrigin(request.origins);
     if (origin === undefined) {
       return refuseRemembered(this.refusedActual, request.origins, this.refusedHeaders);

@@ -1,5 +1,5 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnModuleInit, RequestMethod } from '@nestjs/common';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CompiledCorsPolicy } from './compiled-policy';
 import { CorsPolicy } from './cors-policy.decorator';
 import { discoverRoutes } from './discover-routes';
@@ -50,12 +50,14 @@ export class StrictCorsRoutes implements OnModuleInit {
   private readonly byHandler = new Map<object, RoutePolicy>();
   private readonly routeMap = new RouteMap<RoutePolicy>();
   private readonly listing: CorsRouteInfo[] = [];
+  private readonly logger = new Logger('StrictCorsModule');
 
   constructor(
     @Inject(STRICT_CORS_OPTIONS) readonly options: StrictCorsOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly appConfig: ApplicationConfig,
   ) {
     const resolved = resolveModuleOptions(options);
     this.settings = resolved.settings;
@@ -66,6 +68,7 @@ export class StrictCorsRoutes implements OnModuleInit {
 
   onModuleInit(): void {
     const problems: string[] = [];
+    const served = servedPaths(this.appConfig);
     for (const found of discoverRoutes(this.discovery, this.scanner)) {
       const [onRoute, onController] = this.reflector.getAll(CorsPolicy, [
         found.handler,
@@ -82,14 +85,20 @@ export class StrictCorsRoutes implements OnModuleInit {
         problems.push(...resolved.problems);
         policy = new CompiledCorsPolicy(resolved.policy);
       }
-      this.byHandler.set(found.handler, { policy, route: found.paths[0] });
-      for (const path of found.paths)
-        this.routeMap.add(found.method, path, { policy, route: path });
+      const paths = found.paths.map((path) => served(path, found.method));
+      this.byHandler.set(found.handler, { policy, route: paths[0] });
+      for (const path of paths) {
+        if (!this.routeMap.add(found.method, path, { policy, route: path })) {
+          this.logger.warn(
+            `${found.site}: path "${path}" is not matched before routing (the module's policy answers its preflights; the guard applies the route's to its requests)`,
+          );
+        }
+      }
       this.listing.push({
         site: found.site,
         controller: found.controller.name,
         method: found.method,
-        paths: found.paths,
+        paths,
         policy,
         declared: { route: onRoute, controller: onController },
       });
@@ -132,4 +141,26 @@ export class StrictCorsRoutes implements OnModuleInit {
   templateFor(path: string): string | undefined {
     return this.routeMap.templateFor(path);
   }
+}
+
+/**
+ * The paths Nest serves a route on: with the global prefix (`app.setGlobalPrefix()`, set before
+ * `app.init()`), unless the route is excluded from it. URI versioning and RouterModule paths are
+ * not added: such routes get the module's policy before routing, and the guard still applies
+ * the route's own to their requests.
+ */
+function servedPaths(config: ApplicationConfig): (path: string, method: string) => string {
+  const prefix = config.getGlobalPrefix().replace(/^\/+|\/+$/g, '');
+  if (prefix === '') return (path) => path;
+  const excluded = config.getGlobalPrefixOptions().exclude ?? [];
+  return (path, method) => {
+    const requestMethod = RequestMethod[method as keyof typeof RequestMethod];
+    const isExcluded = excluded.some(
+      (route) =>
+        (route.requestMethod === RequestMethod.ALL || route.requestMethod === requestMethod) &&
+        route.pathRegex.test(path),
+    );
+    if (isExcluded) return path;
+    return path === '/' ? `/${prefix}` : `/${prefix}${path}`;
+  };
 }

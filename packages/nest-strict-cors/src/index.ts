@@ -3,7 +3,8 @@
 export { StrictCorsModule } from './strict-cors.module';
 export { STRICT_CORS_OPTIONS } from './strict-cors.module-definition';
 export { CorsPolicy } from './cors-policy.decorator';
-export { StrictCorsGuard, replaceCorsHeaders } from './strict-cors.guard';
+export { StrictCorsGuard } from './strict-cors.guard';
+export { replaceCorsHeaders, setCorsHeaders } from './cors-headers';
 export { StrictCorsMiddleware } from './strict-cors.middleware';
 export { StrictCorsHandler } from './strict-cors.handler';
 export { StrictCorsRoutes } from './cors-routes';

@@ -78,7 +78,7 @@ export interface CorsDecisionEvent {
   readonly preflight: boolean;
   /** The request's Origin as received (several lines joined by ", "), if any. */
   readonly origin: string | undefined;
-  /** The declared route whose policy decided (`/greet/:id`), or undefined for the module's. */
+  /** The declared route the request was matched to (`/greet/:id`), or undefined when none. */
   readonly route: string | undefined;
   /** `kind` is allowed, refused or not-cors; a refusal has a fixed `code` and a `reason`. */
   readonly decision: CorsDecision;

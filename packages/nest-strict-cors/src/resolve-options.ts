@@ -107,11 +107,14 @@ export function resolveRoutePolicy(
     ...shapeProblems(onController, POLICY_FIELDS, 'decorator'),
     ...shapeProblems(onRoute, POLICY_FIELDS, 'decorator'),
   ];
-  const route: CorsPolicyOptions = shape.length > 0 ? {} : { ...onController, ...onRoute };
+  const usable = shape.length === 0;
+  const route: CorsPolicyOptions = usable ? { ...onController, ...onRoute } : {};
   const parsed = parseCorsSettings(
     {
       origins: route.origins ?? module.origins,
-      credentials: route.credentials ?? (route.origins === '*' ? false : module.credentials),
+      credentials: usable
+        ? inheritedCredentials(onRoute, onController, module)
+        : module.credentials,
       methods: route.methods ?? module.methods,
       allowedHeaders: route.allowedHeaders ?? module.allowedHeaders,
       exposedHeaders: route.exposedHeaders ?? module.exposedHeaders,
@@ -123,6 +126,22 @@ export function resolveRoutePolicy(
   );
   const problems = [...shape, ...parsed.problems].map((problem) => `${where}: ${problem}`);
   return { policy: parsed.options, problems };
+}
+
+/**
+ * A decorator with `origins: '*'` and no `credentials` turns them off: what it declares public
+ * does not inherit the credentials of the level above (the controller's, or the module's).
+ */
+function inheritedCredentials(
+  onRoute: CorsPolicyOptions | undefined,
+  onController: CorsPolicyOptions | undefined,
+  module: ModuleSettings,
+): boolean {
+  if (onRoute?.credentials !== undefined) return onRoute.credentials;
+  if (onRoute?.origins === '*') return false;
+  if (onController?.credentials !== undefined) return onController.credentials;
+  if (onController?.origins === '*') return false;
+  return module.credentials;
 }
 
 /** Type checks of what plain JavaScript (or a cast) could pass; the values are checked later. */

@@ -19,9 +19,18 @@ export class RouteMap<T> {
   private readonly staticTemplates = new Map<string, string>();
   private readonly dynamicRoutes: DynamicRoute<T>[] = [];
 
-  add(method: string, path: string, value: T): void {
-    if (/[:*{]/.test(path)) {
-      const matcher = match(path, { sensitive: false, trailing: true, decode: false });
+  /**
+   * Adds a route; false when its path is not one path-to-regexp 8 can match (a legacy `*` that
+   * Nest converts itself, a Fastify regex parameter): such a route is not found before routing.
+   */
+  add(method: string, path: string, value: T): boolean {
+    if (/[:*{(]/.test(path)) {
+      let matcher: ReturnType<typeof match>;
+      try {
+        matcher = match(path, { sensitive: false, trailing: true, decode: false });
+      } catch {
+        return false;
+      }
       this.dynamicRoutes.push({
         method,
         template: path,
@@ -34,6 +43,7 @@ export class RouteMap<T> {
       const byMethod = this.staticRoutes.get(key) ?? new Map<string, T>();
       this.staticRoutes.set(key, byMethod.set(method, value));
     }
+    return true;
   }
 
   /** The value of the route that serves `method` on `path`; undefined when none does. */

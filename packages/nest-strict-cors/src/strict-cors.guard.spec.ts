@@ -1,5 +1,5 @@
 import { Controller, Delete, ExecutionContext, Get, Post } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CorsPolicy } from './cors-policy.decorator';
 import { CorsRefusedException } from './cors-refused.exception';
 import { StrictCorsRoutes } from './cors-routes';
@@ -48,6 +48,7 @@ function buildTable(
     discovery,
     new MetadataScanner(),
     new Reflector(),
+    new ApplicationConfig(),
   );
   table.onModuleInit();
   return table;
@@ -154,9 +155,22 @@ describe('StrictCorsGuard', () => {
   it("replaces another policy's headers when the handler's policy allows too", () => {
     // Decided before routing under a public policy (say the table and the router disagreed): the
     // stale `*` must not stay on a response of the admin-only handler.
-    const response = fakeResponse({ 'access-control-allow-origin': '*' });
-    expect(guard.canActivate(context(AdminController, 'stats', {}, response))).toBe(true);
-    expect(Object.fromEntries(response.headers)).toEqual({ vary: 'Origin' });
+    const admin = 'https://admin.example.com';
+    const response = fakeResponse({
+      'access-control-allow-origin': '*',
+      'access-control-allow-credentials': 'true',
+    });
+    expect(guard.canActivate(context(AdminController, 'stats', { origin: admin }, response))).toBe(
+      true,
+    );
+    expect(Object.fromEntries(response.headers)).toEqual({
+      'access-control-allow-origin': admin,
+      vary: 'Origin',
+    });
+    // Without Origin: no Access-Control-* line survives either.
+    const plain = fakeResponse({ 'access-control-allow-origin': '*' });
+    expect(guard.canActivate(context(AdminController, 'stats', {}, plain))).toBe(true);
+    expect(Object.fromEntries(plain.headers)).toEqual({ vary: 'Origin' });
   });
 
   it('ignores non-HTTP contexts', () => {
@@ -268,6 +282,21 @@ describe('StrictCorsRoutes', () => {
         allowInsecureOrigins: true,
       }),
     ).not.toThrow();
+  });
+
+  it("a public route under a credentialed controller answers `*` without the controller's credentials", () => {
+    @CorsPolicy({ origins: ['https://admin.example.com'], credentials: true })
+    @Controller('mixed')
+    class MixedController {
+      @CorsPolicy({ origins: '*' })
+      @Get('public')
+      publicInfo(): void {}
+    }
+    const { policy } = buildTable([MixedController]).forRequest('GET', '/mixed/public');
+    expect(policy.decide(origin('https://anyone.example'))).toEqual({
+      kind: 'allowed',
+      headers: [['Access-Control-Allow-Origin', '*']],
+    });
   });
 
   it('refuses out-of-range maxAge and empty methods on a decorator', () => {

@@ -1,7 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
+import { replaceCorsHeaders } from './cors-headers';
 import { CorsRefusedException } from './cors-refused.exception';
 import { StrictCorsRoutes } from './cors-routes';
+import { decisionReporter } from './decision-hook';
 import type { HeaderList, StrictCorsOptions } from './options';
 import {
   admittedBy,
@@ -24,14 +26,14 @@ import { STRICT_CORS_OPTIONS } from './strict-cors.module-definition';
 @Injectable()
 export class StrictCorsGuard implements CanActivate {
   private readonly replaceHeaders: (response: ServerResponse, headers: HeaderList) => void;
-  private readonly onDecision: StrictCorsOptions['onDecision'];
+  private readonly onDecision: ReturnType<typeof decisionReporter>;
 
   constructor(
     private readonly routes: StrictCorsRoutes,
     @Inject(STRICT_CORS_OPTIONS) options: StrictCorsOptions,
   ) {
     this.replaceHeaders = options.replaceHeaders ?? replaceCorsHeaders;
-    this.onDecision = options.onDecision;
+    this.onDecision = decisionReporter(options);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -55,12 +57,4 @@ export class StrictCorsGuard implements CanActivate {
     markAdmitted(req, policy);
     return true;
   }
-}
-
-/** Removes every Access-Control-* and Vary header of a response not yet sent; sets `headers`. */
-export function replaceCorsHeaders(res: ServerResponse, headers: HeaderList): void {
-  for (const name of res.getHeaderNames()) {
-    if (name.startsWith('access-control-') || name === 'vary') res.removeHeader(name);
-  }
-  for (const [name, value] of headers) res.setHeader(name, value);
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CorsDecision } from './compiled-policy';
+import { setCorsHeaders } from './cors-headers';
 import { StrictCorsRoutes } from './cors-routes';
+import { decisionReporter } from './decision-hook';
 import { refusalMessage } from './messages';
 import type { DecisionStage, StrictCorsOptions } from './options';
 import { isPreflight, markAdmitted, pathOf, readCorsRequest, readPreflight } from './request-facts';
@@ -15,13 +17,13 @@ import { STRICT_CORS_OPTIONS } from './strict-cors.module-definition';
  */
 @Injectable()
 export class StrictCorsHandler {
-  private readonly onDecision: StrictCorsOptions['onDecision'];
+  private readonly onDecision: ReturnType<typeof decisionReporter>;
 
   constructor(
     private readonly routes: StrictCorsRoutes,
     @Inject(STRICT_CORS_OPTIONS) options: StrictCorsOptions,
   ) {
-    this.onDecision = options.onDecision;
+    this.onDecision = decisionReporter(options);
   }
 
   /**
@@ -60,6 +62,7 @@ export class StrictCorsHandler {
   handle(req: IncomingMessage, res: ServerResponse, stage: DecisionStage): boolean {
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
     const decision = this.decide(req, pathOf(url), stage);
+    setCorsHeaders(res, decision.headers);
     if (decision.kind === 'refused') {
       const body = JSON.stringify({
         statusCode: 403,
@@ -67,7 +70,6 @@ export class StrictCorsHandler {
         error: 'Forbidden',
       });
       res.writeHead(403, [
-        ...decision.headers.flat(),
         'Content-Type',
         'application/json; charset=utf-8',
         'Content-Length',
@@ -78,11 +80,10 @@ export class StrictCorsHandler {
     }
     if (isPreflight(req)) {
       // No Content-Length on a 204 (RFC 9110 §8.6): Node sends none for an empty end().
-      res.writeHead(204, decision.headers.flat());
+      res.writeHead(204);
       res.end();
       return true;
     }
-    for (const [name, value] of decision.headers) res.setHeader(name, value);
     return false;
   }
 }

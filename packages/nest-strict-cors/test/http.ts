@@ -67,6 +67,12 @@ export class DemoController {
     return { greeting: `Hello, ${name}!` };
   }
 
+  /** A legacy wildcard, which Nest converts itself: the package must not stop bootstrap over it. */
+  @Get('files/*')
+  file(): { file: true } {
+    return { file: true };
+  }
+
   @Get('fail')
   fail(): never {
     calls.fail++;
@@ -95,11 +101,13 @@ export class DemoController {
 export async function startApp(
   platform: Platform,
   cors: DynamicModule,
+  configure?: (app: INestApplication) => void,
 ): Promise<{ app: INestApplication; port: number }> {
   @Module({ imports: [cors], controllers: [DemoController] })
   class DemoModule {}
   const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   const app = await NestFactory.create(DemoModule, adapter, { logger: false, abortOnError: false });
+  configure?.(app);
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
   const port = (server.address() as AddressInfo).port;

@@ -234,6 +234,87 @@ describe.each(PLATFORMS)('nest-strict-cors on %s', (platform) => {
     }
   });
 
+  describe('before routing, beyond the handlers', () => {
+    it("answers the platform's 413 for an oversized body with the CORS headers", async () => {
+      const { app, port } = await startApp(
+        platform,
+        StrictCorsModule.forRoot({ origins: [APP], mode: 'before-routing' }),
+      );
+      try {
+        // Over Express's default 100 KB and Fastify's default 1 MiB.
+        const big = JSON.stringify({
+          name: 'x'.repeat(platform === 'express' ? 200_000 : 1_100_000),
+        });
+        const answer = await send(port, 'POST', '/greet', { Origin: APP, ...JSON_TYPE }, big);
+        expect(answer.status).toBe(413);
+        expect(answer.headers['access-control-allow-origin']).toBe(APP);
+        expect(answer.headers.vary).toBe('Origin');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('a throwing onDecision is logged and the request still answered, the process alive', async () => {
+      const { app, port } = await startApp(
+        platform,
+        StrictCorsModule.forRoot({
+          origins: [APP],
+          mode: 'before-routing',
+          onDecision: () => {
+            throw new Error('hook failed');
+          },
+        }),
+      );
+      try {
+        const preflight = await send(port, 'OPTIONS', '/greet', {
+          Origin: APP,
+          'Access-Control-Request-Method': 'POST',
+        });
+        expect(preflight.status).toBe(204);
+        expect((await send(port, 'GET', '/fail', { Origin: 'https://evil.example' })).status).toBe(
+          403,
+        );
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe('a global prefix', () => {
+    it.each<StrictCorsMode>(['middleware', 'before-routing'])(
+      '%s: route policies are found under it, and excluded routes without it',
+      async (mode) => {
+        const { app, port } = await startApp(
+          platform,
+          StrictCorsModule.forRoot({ origins: [APP], mode }),
+          (nest) => nest.setGlobalPrefix('api', { exclude: ['fail'] }),
+        );
+        try {
+          const pub = await send(port, 'OPTIONS', '/api/languages', {
+            Origin: 'https://anyone.example',
+            'Access-Control-Request-Method': 'GET',
+          });
+          expect(pub.status).toBe(204);
+          expect(pub.headers['access-control-allow-origin']).toBe('*');
+          const admin = await send(port, 'OPTIONS', '/api/admin', {
+            Origin: 'https://admin.example.com',
+            'Access-Control-Request-Method': 'POST',
+          });
+          expect(admin.status).toBe(204);
+          expect(admin.headers['access-control-allow-credentials']).toBe('true');
+          const excluded = await send(port, 'GET', '/fail', { Origin: APP });
+          expect(excluded.status).toBe(400);
+          expect(excluded.headers['access-control-allow-origin']).toBe(APP);
+          const file = await send(port, 'GET', '/api/files/a.txt', { Origin: APP });
+          expect(file.status).toBe(200);
+          expect(file.headers['access-control-allow-origin']).toBe(APP);
+        } finally {
+          await app.close();
+        }
+      },
+    );
+  });
+
   describe('forRootAsync', () => {
     @Injectable()
     class Settings {

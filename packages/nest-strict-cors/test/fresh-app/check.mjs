@@ -2,7 +2,7 @@
 // and exits 1 when any fails.
 import { request } from 'node:http';
 
-const [port, label] = [Number(process.argv[2]), process.argv[3]];
+const [port, label, mode] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
 
@@ -112,5 +112,26 @@ check(
 );
 const adminRefused = await send('POST', '/admin', { Origin: APP });
 check("the module's origin is refused on the route's policy", adminRefused.status === 403, adminRefused.status);
+
+if (mode === 'before-routing') {
+  const missing = await send('GET', '/nowhere', { Origin: APP });
+  check(
+    "before routing: the platform's 404 carries the CORS headers",
+    missing.status === 404 && missing.headers['access-control-allow-origin'] === APP,
+    JSON.stringify([missing.status, missing.headers]),
+  );
+  const refusedMalformed = await send('POST', '/greet', { Origin: 'https://evil.example', ...json }, '{"name":');
+  check(
+    'before routing: a refused malformed body gets the 403, never the parser',
+    refusedMalformed.status === 403,
+    refusedMalformed.status,
+  );
+  const malformed = await send('POST', '/greet', { Origin: APP, ...json }, '{"name":');
+  check(
+    "before routing: the body parser's 400 carries the CORS headers",
+    malformed.status === 400 && malformed.headers['access-control-allow-origin'] === APP,
+    JSON.stringify([malformed.status, malformed.headers]),
+  );
+}
 
 process.exit(failed === 0 ? 0 : 1);
