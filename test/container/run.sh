@@ -385,6 +385,9 @@ contents_json=$(timeout 60 podman run --rm --network none --label "$TEST_LABEL=$
       devPresent: entries.filter(([p, e]) => (e.dev || e.devOptional) && exists(p)).map(([p]) => p),
       prodMissing: entries.filter(([p, e]) => !e.dev && !e.devOptional && !e.optional && !exists(p)).map(([p]) => p),
       distNonJs: walk("/app/dist").filter((f) => !/\.js(\.map)?$/.test(f)),
+      // The workspace package (nest-strict-cors): its package.json and compiled dist/ only.
+      packagesOther: walk("/app/packages").filter(
+        (f) => !/^\/app\/packages\/nest-strict-cors\/(package\.json|dist\/.+\.(js|d\.ts))$/.test(f)),
       nodeModulesBytes: bytes,
       nodeModulesDiskBytes: diskBytes,
       nodeModulesFiles: files.length,
@@ -394,18 +397,28 @@ contents_json=$(timeout 60 podman run --rm --network none --label "$TEST_LABEL=$
   contents_json="{\"error\": $(node -p 'JSON.stringify(process.argv[1])' "$(tail -n 3 "$WORK/podman.stderr")")}"
 
 contents() { node -e "const c = JSON.parse(process.argv[1]); $1" "$contents_json"; }
-check "api image: /app holds only dist/, node_modules/, package.json, package-lock.json" \
-  contents 'const want = ["dist", "node_modules", "package-lock.json", "package.json"];
+check "api image: /app holds only dist/, node_modules/, packages/, package.json, package-lock.json" \
+  contents 'const want = ["dist", "node_modules", "package-lock.json", "package.json", "packages"];
     if (JSON.stringify(c.app) !== JSON.stringify(want)) { console.log(JSON.stringify(c)); process.exit(1); }'
 check "api image: no dev dependencies (lockfile dev/devOptional, typescript included), no production one missing" \
   contents 'if (c.error || c.devPresent.length || c.prodMissing.length) { console.log(JSON.stringify(c)); process.exit(1); }'
 check "api image: dist/ has only compiled JavaScript (no sources, no tests)" \
   contents 'if (c.error || c.distNonJs.length) { console.log(JSON.stringify(c.distNonJs || c)); process.exit(1); }'
+check "api image: packages/ holds nest-strict-cors's package.json and compiled dist/ only" \
+  contents 'if (c.error || c.packagesOther.length) { console.log(JSON.stringify(c.packagesOther || c)); process.exit(1); }'
 check "api image: no source maps or type declarations in node_modules" \
   contents 'if (c.error || c.mapsOrTypes !== 0) { console.log(c.mapsOrTypes); process.exit(1); }'
 nm_line=$(contents 'const mb = (n) => (n / 1e6).toFixed(1);
   console.log(`${mb(c.nodeModulesBytes)} MB of files (${mb(c.nodeModulesDiskBytes)} MB on disk), ${c.nodeModulesFiles} files`)' 2>/dev/null || echo unknown)
 sizes+=("size  api /app/node_modules (production): $nm_line")
+
+check "api image: cors:explain runs on nest-strict-cors's dist (a refused origin explained, exit 1)" \
+  bash -c '
+    out=$(timeout 60 podman run --rm --network none --label "$1" \
+      -e CORS_ALLOWED_ORIGINS=https://app.example.com --entrypoint node "$2" \
+      dist/cli/cors-explain.js --origin https://evil.example 2>&1); rc=$?
+    [ "$rc" -eq 1 ] && grep -qi "refused" <<<"$out" || { echo "exit $rc: $out"; exit 1; }
+  ' _ "$TEST_LABEL=$RUN_ID" "$API_TAG"
 
 check "api image: refuses to start without CORS_ALLOWED_ORIGINS (production validation, exit 1)" \
   bash -c '
