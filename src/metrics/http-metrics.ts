@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isPreflight, StrictCorsRoutes } from 'nest-strict-cors';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { APP_VERSION } from '../common/app-version';
@@ -7,7 +8,6 @@ import type { Exchange } from '../common/http/exchange';
 import { AppConfig, appConfig } from '../config/app.config';
 import { docsRouteOf } from '../docs/docs-routes';
 import { decisionOf } from '../cors/cors-http';
-import { isPreflight, StrictCorsRoutes } from 'nest-strict-cors';
 import { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries } from './bound-metrics';
 import { MetricsConfig, metricsConfig } from './metrics.config';
 
