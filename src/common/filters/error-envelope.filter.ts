@@ -8,10 +8,10 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { nodeResponse } from 'nest-strict-cors';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
-import { nodeResponse } from '../http/node-http';
 import { answerAheadOfBody } from '../http/request-body';
 import { requestPath } from '../http/request-target';
 import { shorten } from '../shorten';

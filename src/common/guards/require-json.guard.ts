@@ -4,8 +4,8 @@ import {
   Injectable,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { nodeRequest } from 'nest-strict-cors';
 import { ErrorMessages } from '../error-messages';
-import { nodeRequest } from '../http/node-http';
 import { declaresNonJsonBody } from '../http/request-body';
 
 /**
