@@ -21,7 +21,8 @@ export function startupSummary(
       ? null
       : metricsUrl.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://localhost');
   const docs = app.docsEnabled ? `${base}/docs` : null;
-  const origins = cors.origins === '*' ? '*' : cors.origins.join(', ');
+  const { origins: allowed } = cors.options;
+  const origins = allowed === '*' ? '*' : allowed.join(', ');
   const { policy } = cors;
   const store =
     limits.store === 'redis' && limits.redisUrl !== undefined
@@ -50,7 +51,7 @@ export function startupSummary(
     port: app.port,
     bodyLimitBytes: app.bodyLimitBytes,
     cors: {
-      origins: cors.origins,
+      origins: allowed,
       credentials: policy.credentials,
       methods: policy.methods,
       allowedHeaders: policy.allowedHeaders,

@@ -100,15 +100,16 @@ function settingsOf(
  */
 export function describePolicies(
   routes: StrictCorsRoutes,
-  config: Pick<CorsConfig, 'policy' | 'origins' | 'sources'>,
+  config: Pick<CorsConfig, 'policy' | 'options' | 'sources'>,
 ): (policy: CompiledCorsPolicy) => PolicyDescription {
-  const env = describeEnvPolicy(config.policy, config.origins, config.sources);
+  const env = describeEnvPolicy(config.policy, config.options.origins, config.sources);
   const descriptions = new Map<CompiledCorsPolicy, PolicyDescription>([
     [routes.defaultPolicy, env],
   ]);
   for (const { policy, declared, site, controller } of routes.routes()) {
     if (descriptions.has(policy)) continue;
-    const origins = declared.route?.origins ?? declared.controller?.origins ?? config.origins;
+    const origins =
+      declared.route?.origins ?? declared.controller?.origins ?? config.options.origins;
     descriptions.set(
       policy,
       describeRoutePolicy(

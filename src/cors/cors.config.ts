@@ -43,7 +43,6 @@ export function readCorsEnv(reader: EnvReader, nodeEnv: NodeEnv) {
     options: read.options,
     /** What they compile to. */
     policy: read.policy,
-    origins: read.options.origins,
     warnings: read.warnings,
     // Which settings the environment set, for `cors:explain`.
     sources: read.sources,

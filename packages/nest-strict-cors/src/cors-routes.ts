@@ -44,8 +44,8 @@ export interface CorsRouteInfo {
 export class StrictCorsRoutes implements OnModuleInit {
   readonly defaultPolicy: CompiledCorsPolicy;
   readonly mode: StrictCorsMode;
-  /** The module's settings with defaults filled in. */
-  readonly settings: ModuleSettings;
+  /** The module's settings with defaults filled in: what decorators inherit. */
+  private readonly settings: ModuleSettings;
   private readonly moduleRoute: RoutePolicy;
   private readonly byHandler = new Map<object, RoutePolicy>();
   private readonly routeMap = new RouteMap<RoutePolicy>();
@@ -53,7 +53,7 @@ export class StrictCorsRoutes implements OnModuleInit {
   private readonly logger = new Logger('StrictCorsModule');
 
   constructor(
-    @Inject(STRICT_CORS_OPTIONS) readonly options: StrictCorsOptions,
+    @Inject(STRICT_CORS_OPTIONS) options: StrictCorsOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,

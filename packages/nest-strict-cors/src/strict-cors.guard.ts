@@ -5,13 +5,7 @@ import { CorsRefusedException } from './cors-refused.exception';
 import { StrictCorsRoutes } from './cors-routes';
 import { decisionReporter } from './decision-hook';
 import type { HeaderList, StrictCorsOptions } from './options';
-import {
-  admittedBy,
-  markAdmitted,
-  nodeRequest,
-  nodeResponse,
-  readCorsRequest,
-} from './request-facts';
+import { admittedBy, nodeRequest, nodeResponse, readCorsRequest } from './request-facts';
 import { STRICT_CORS_OPTIONS } from './strict-cors.module-definition';
 
 /**
@@ -54,7 +48,6 @@ export class StrictCorsGuard implements CanActivate {
     // Another policy's headers (a `*`, say) must not outlive it.
     this.replaceHeaders(nodeResponse(http.getResponse<object>()), decision.headers);
     if (decision.kind === 'refused') throw new CorsRefusedException(decision.code, decision.reason);
-    markAdmitted(req, policy);
     return true;
   }
 }
