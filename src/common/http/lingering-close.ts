@@ -37,7 +37,16 @@ interface HttpParser {
   _consumed?: boolean;
   unconsume?(): void;
 }
-type HttpSocket = Socket & { parser?: HttpParser | null; _paused?: boolean };
+/** The socket's libuv stream, as net.Socket drives it (lib/net.js, tryReadStart). */
+interface StreamHandle {
+  reading?: boolean;
+  readStart?(): number;
+}
+type HttpSocket = Socket & {
+  parser?: HttpParser | null;
+  _paused?: boolean;
+  _handle?: StreamHandle | null;
+};
 
 const lingering = new WeakMap<Socket, Linger>();
 /** Node's own: FIN once written, then close at once (always called with a socket as `this`). */
@@ -116,8 +125,27 @@ function linger(socket: HttpSocket, limits: LingerLimits): Linger {
   socket.on('error', close);
   socket.end();
   if (socket.readableEnded) closeWhenWritten();
-  else socket.resume();
+  else {
+    socket.resume();
+    if (!readAgain(socket)) close();
+  }
   return state;
+}
+
+/**
+ * Node's parser stops the socket's reads once the request it feeds holds more unread body than its
+ * high-water mark (nobody reads the body of a request answered without it). With the parser
+ * detached, `resume()` alone does not start them again (the stream still counts a read in
+ * progress), and the linger would read nothing until its timeout, then close with the client's
+ * bytes unread: the reset it exists to avoid. False when the socket cannot read any more.
+ */
+function readAgain(socket: HttpSocket): boolean {
+  const handle = socket._handle;
+  if (handle == null || handle.reading !== false || typeof handle.readStart !== 'function') {
+    return true;
+  }
+  handle.reading = true;
+  return handle.readStart() === 0;
 }
 
 /**

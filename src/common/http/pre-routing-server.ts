@@ -8,6 +8,7 @@ import { attachExchange, Exchange, exchangeOf } from './exchange';
 import { InFlightList } from './in-flight-list';
 import { declaresNonJsonBody } from './request-body';
 import { requestPath } from './request-target';
+import { TurnBatch } from './turn-batch';
 
 /** Responses whose connections the shutdown timeout cut (their access lines say so). */
 const cutAtShutdown = new WeakSet<ServerResponse>();
@@ -122,16 +123,31 @@ export class PreRoutingServer {
   }
 
   /**
-   * A request listener: the request is tracked and offered to the pre-routing handler, then
-   * handed to `next` unless that answered it, at once or when its promise settles.
+   * A request listener: the request is tracked at once (its start time, its place among those in
+   * flight), then offered to the pre-routing handler with the other requests of its turn
+   * (turn-batch.ts) and handed to `next` unless that answered it, at once or when its promise
+   * settles.
    */
   private offer(next: PlatformHandler): PlatformHandler {
-    return (req, res) => {
-      const exchange = this.track(req, res);
-      const answered = this.runPreRouting(req, res, exchange);
-      if (answered === false) next(req, res);
-      else if (answered !== true) this.later(answered, req, res, exchange, next);
-    };
+    const batch = new TurnBatch<Exchange>(
+      (exchange) => this.dispatch(exchange, next),
+      (exchange, error) => {
+        const res = exchange.response;
+        if (res !== undefined) this.failed(res, exchange, error);
+      },
+    );
+    return (req, res) => batch.add(this.track(req, res));
+  }
+
+  private dispatch(exchange: Exchange, next: PlatformHandler): void {
+    const res = exchange.response;
+    // Closed while it waited for its turn (the client left, a shutdown cut it): its access line
+    // is written already, nothing is left to answer.
+    if (res === undefined || res.destroyed) return;
+    const req = res.req;
+    const answered = this.runPreRouting(req, res, exchange);
+    if (answered === false) next(req, res);
+    else if (answered !== true) this.later(answered, req, res, exchange, next);
   }
 
   /** The shutdown timeout: marks the requests still in flight, closes every connection. */
