@@ -39,7 +39,7 @@ export async function startServer(
   logName: string = target.name,
 ): Promise<ServerProcess> {
   const [port, metricsPort] = await findTwoFreePorts();
-  const { command, args } = pinnedNodeCommand(pinning, [target.entry]);
+  const { command, args } = pinnedNodeCommand(pinning, [...target.nodeArgs, target.entry]);
   mkdirSync(SERVER_LOG_DIR, { recursive: true });
   const logFile = join(SERVER_LOG_DIR, `${logName}.log`);
   const logFd = openSync(logFile, 'w');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ALLOWED_ORIGINS, ALLOW_CREDENTIALS, MAX_AGE_SECONDS } from './servers/shared/cors-policy';
 
@@ -30,10 +31,30 @@ export interface Target {
   description: string;
   /** Compiled entry point, absolute. */
   entry: string;
+  /** Node's own flags, before the entry point. */
+  nodeArgs: readonly string[];
   env: Record<string, string>;
   disallowed: DisallowedExpectation;
   /** Polled until 200 at start-up and timed by the cold start. */
   healthPath: string;
+}
+
+/**
+ * The Node flags the service ships with: `npm start` runs `node <flags> dist/main.js` and the
+ * image's CMD the same (test/deploy-manifests keeps them equal), so the service is measured the
+ * way it runs.
+ */
+export const SERVICE_NODE_ARGS: readonly string[] = serviceNodeArgs();
+
+function serviceNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') {
+    throw new Error(`npm start is not "node [flags] dist/main.js": ${pkg.scripts.start}`);
+  }
+  return words.slice(1, -1);
 }
 
 const SERVICE_ENV = {
@@ -46,6 +67,7 @@ const reference = (name: TargetName, description: string, entry: string): Target
   name,
   description,
   entry,
+  nodeArgs: [],
   env: {},
   disallowed: 'no-allow-origin',
   healthPath: '/health',
@@ -56,6 +78,7 @@ const TARGET_LIST: readonly Target[] = [
     name: 'service',
     description: 'the service (dist/main.js on Express, its own CORS layer, logs and metrics on)',
     entry: join(REPO_ROOT, 'dist', 'main.js'),
+    nodeArgs: SERVICE_NODE_ARGS,
     env: SERVICE_ENV,
     disallowed: 'refused-403',
     healthPath: '/health/live',
@@ -64,6 +87,7 @@ const TARGET_LIST: readonly Target[] = [
     name: 'service-fastify',
     description: 'the same service with HTTP_PLATFORM=fastify',
     entry: join(REPO_ROOT, 'dist', 'main.js'),
+    nodeArgs: SERVICE_NODE_ARGS,
     env: { ...SERVICE_ENV, HTTP_PLATFORM: 'fastify' },
     disallowed: 'refused-403',
     healthPath: '/health/live',

@@ -478,17 +478,19 @@ check "api: POST /greet from https://evil.example gets 403 without Access-Contro
   ' _ "$(greet https://evil.example refused || true)" \
   "$(header "$WORK/greet-refused.headers" Access-Control-Allow-Origin)"
 
-# PID 1 is node itself (exec-form CMD): its uid and environment are the service's.
-check "api: the service (PID 1) runs as uid 1000, not root, with NODE_ENV=production" \
+# PID 1 is node itself (exec-form CMD), started as `npm start` starts it (Node flags included):
+# its uid and environment are the service's.
+check "api: the service (PID 1) runs as uid 1000, not root, with NODE_ENV=production, as npm start runs it" \
   timeout 30 podman exec "$API_CTR" node -e '
     const fs = require("node:fs");
     const status = fs.readFileSync("/proc/1/status", "utf8");
     const uids = /^Uid:\s+(.*)$/m.exec(status)[1].trim().split(/\s+/);
     const cmd = fs.readFileSync("/proc/1/cmdline", "utf8").split("\0").filter(Boolean);
     const env = fs.readFileSync("/proc/1/environ", "utf8").split("\0");
-    const ok = uids.every((u) => u === "1000") && cmd.join(" ") === "node dist/main.js" &&
+    const start = require("/app/package.json").scripts.start;
+    const ok = uids.every((u) => u === "1000") && cmd.join(" ") === start &&
       env.includes("NODE_ENV=production");
-    if (!ok) { console.log({ uids, cmd, nodeEnv: env.filter((e) => e.startsWith("NODE_ENV")) }); process.exit(1); }
+    if (!ok) { console.log({ uids, cmd, start, nodeEnv: env.filter((e) => e.startsWith("NODE_ENV")) }); process.exit(1); }
   '
 
 # In a container of its own without --read-only: file ownership alone must protect the app (a
