@@ -21,6 +21,8 @@ export class Exchange implements InFlightLinks<Exchange> {
   end: number | undefined = undefined;
   /** Request bytes discarded while the connection closed in stages (lingering-close.ts). */
   lingered: number | undefined = undefined;
+  /** The `error` of the envelope the response carries (recordErrorReason). */
+  errorReason: string | undefined = undefined;
   /** The client's address (clientAddress(): the socket's peer, or per TRUST_PROXY). */
   client: string | undefined = undefined;
   /** The response, while the pre-routing server lists the exchange among those in flight. */
