@@ -217,4 +217,56 @@ describe('protocol edges (e2e)', () => {
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body)).toEqual({ statusCode: 400, error: 'Bad request' });
   });
+
+  it('pipelined requests read in one turn are answered in order, each in full', async () => {
+    // Requests read together are run in one batch (turn-batch.ts); answers given before routing
+    // (preflight, refusal) and after it (POSTs through Nest) must still leave in request order.
+    const post = (origin: string, name: string) => {
+      const body = JSON.stringify({ name });
+      return head([
+        'POST /greet HTTP/1.1',
+        'Host: h',
+        `Origin: ${origin}`,
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+      ]).concat(body);
+    };
+    const all = [
+      post(APP_ORIGIN, 'First'),
+      head([
+        'OPTIONS /greet HTTP/1.1',
+        'Host: h',
+        `Origin: ${APP_ORIGIN}`,
+        'Access-Control-Request-Method: POST',
+      ]),
+      post(FOREIGN_ORIGIN, 'Refused'),
+      post(APP_ORIGIN, 'Second'),
+      head(['GET /health/live HTTP/1.1', 'Host: h']),
+      post(APP_ORIGIN, 'Third'),
+    ].join('');
+    const { hostname, port } = new URL(server.url);
+    const received = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), hostname, () => socket.write(all));
+      let text = '';
+      socket.on('data', (data) => {
+        text += data.toString('utf8');
+        if ((text.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === 6 && text.endsWith('}')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      setTimeout(() => {
+        socket.destroy();
+        resolve(text);
+      }, 3000);
+    });
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+    expect(statuses).toEqual([200, 204, 403, 200, 200, 200]);
+    const greetings = [...received.matchAll(/"greeting":"([^"]*)"/g)].map((m) => m[1]);
+    expect(greetings).toEqual(['Hello, First!', 'Hello, Second!', 'Hello, Third!']);
+    // Each answer carries its own request id.
+    const ids = [...received.matchAll(/^X-Request-Id: (\S+)/gim)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(6);
+  });
 });
