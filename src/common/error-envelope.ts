@@ -28,8 +28,10 @@ export function recordErrorReason(res: ServerResponse, reason: string): void {
   else errorReason.set(res, reason);
 }
 
+/** Read from where recordErrorReason put it: the exchange when there is one, never both. */
 export function errorReasonOf(res: ServerResponse): string | undefined {
-  return exchangeOf(res)?.errorReason ?? errorReason.get(res);
+  const exchange = exchangeOf(res);
+  return exchange !== undefined ? exchange.errorReason : errorReason.get(res);
 }
 
 /**
