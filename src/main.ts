@@ -1,3 +1,5 @@
+// First: see young-generation.ts.
+import { youngGenerationCapped } from './young-generation';
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
 import { createApp, preRoutingServerOf } from './app.factory';
@@ -11,6 +13,7 @@ import { corsConfig } from './cors/cors.config';
 import { rateLimitConfig } from './rate-limit/rate-limit.config';
 import { RateLimitRules } from './rate-limit/rate-limit-rules';
 import { startupSummary } from './startup-summary';
+import { SEMI_SPACE_CAP_MIB } from './common/young-generation-cap';
 
 const logger = new Logger('Bootstrap');
 
@@ -36,6 +39,12 @@ async function bootstrap(): Promise<void> {
       app.get(RateLimitRules),
     ),
   );
+  // At debug: the first info line stays the one summary (docs/operations.md, the log contract).
+  if (youngGenerationCapped) {
+    logger.debug(
+      `Started without --max-semi-space-size: V8's young generation is held at ${SEMI_SPACE_CAP_MIB} MiB semi-spaces at run time (as npm start's flag would)`,
+    );
+  }
   closeGracefullyOnSignals(app, shutdownTimeoutMs);
 }
 

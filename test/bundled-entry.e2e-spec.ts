@@ -93,6 +93,21 @@ describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
+  it('holds the young generation itself only when started without --max-semi-space-size', async () => {
+    const line = "V8's young generation is held at 8 MiB semi-spaces at run time";
+    service = await startService({ ...PROD, LOG_LEVEL: 'debug' });
+    await service.waitForOutput('listening on');
+    expect(service.stdout()).toContain(line);
+    service.kill();
+    service = await startService({
+      ...PROD,
+      LOG_LEVEL: 'debug',
+      NODE_OPTIONS: '--max-semi-space-size=8',
+    });
+    await service.waitForOutput('listening on');
+    expect(service.stdout()).not.toContain(line);
+  });
+
   it("starts in development with pino-pretty, whose worker thread loads from pino's files", async () => {
     service = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'info' });
     await service.waitForOutput('listening on');
