@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { jsonLogLines, MAIN_JS, ServiceProcess, startService } from './helpers/spawn-service';
 
 const PROD = { NODE_ENV: 'production', CORS_ALLOWED_ORIGINS: 'https://app.example.com' };
@@ -121,6 +123,50 @@ describe('the bundled entry point (dist/main.js, built by tools/bundle-main.mjs)
     expect(contexts).toContain('InstanceLoader');
     expect(contexts).toContain('RoutesResolver');
     expect([...contexts].filter((context) => /^_|_\d+$/.test(String(context)))).toEqual([]);
+  });
+
+  it('names per-call functions the way JavaScript does, without a __name call each time', async () => {
+    // tools/unwrap-inferred-names.mjs on a sample of esbuild's output, run before and after, in a
+    // child (the tool is an ES module); then on the bundle itself, where nothing is left to do.
+    const sample = [
+      'var __name=(t,v)=>t.name===v?t:Object.defineProperty(t,"name",{value:v,configurable:1});',
+      'function make(){let onData=__name(chunk=>{let inner=__name(()=>1,"inner");return inner},"onData"),',
+      'o={getRequest:__name(()=>2,"getRequest"),"a-b":__name(function(){},"a-b"),p:__name((x=>x),"p")};',
+      'let z;z=__name(async()=>3,"z");class K{f=__name(()=>4,"f")}',
+      'let renamed=__name(()=>6,"original");let cls=__name(class{},"cls");',
+      'return [onData,onData(),o.getRequest,o["a-b"],o.p,z,new K().f,renamed,cls].map(f=>f.name)}',
+      'make()',
+    ].join('\n');
+    const script = `
+      import { unwrapInferredNames } from ${JSON.stringify(path.join(ROOT, 'tools', 'unwrap-inferred-names.mjs'))};
+      import { readFileSync } from 'node:fs';
+      const sample = ${JSON.stringify(sample)};
+      const { code, unwrapped } = unwrapInferredNames(sample);
+      const bundle = unwrapInferredNames(readFileSync(${JSON.stringify(MAIN_JS)}, 'utf8'));
+      console.log(JSON.stringify({
+        before: (0, eval)(sample), after: (0, eval)(code), unwrapped, sameLength: code.length === sample.length,
+        left: code.split('__name(').length - 1, inBundle: bundle.unwrapped,
+      }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result.before).toEqual([
+      'onData',
+      'inner',
+      'getRequest',
+      'a-b',
+      'p',
+      'z',
+      'f',
+      'original',
+      'cls',
+    ]);
+    expect(result.after).toEqual(result.before);
+    // Seven unwrapped; the renamed one, the class and the helper's own definition keep __name.
+    expect(result).toMatchObject({ unwrapped: 7, sameLength: true, left: 2, inBundle: 0 });
   });
 
   it('is ASCII, so V8 keeps its source in one byte a character', () => {

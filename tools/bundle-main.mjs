@@ -17,6 +17,7 @@
 // and non-ASCII characters are escaped (see escapeNonAscii).
 import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
+import { unwrapInferredNames } from './unwrap-inferred-names.mjs';
 
 const ENTRY = 'dist/main.js';
 
@@ -76,7 +77,8 @@ const prepareInputs = {
     builder.onLoad({ filter: /\.[cm]?js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       let contents = escapeNonAscii(source);
-      if (/[\\/]node_modules[\\/]@nestjs[\\/]/.test(args.path)) contents = nestEsmToBundle(contents);
+      if (/[\\/]node_modules[\\/]@nestjs[\\/]/.test(args.path))
+        contents = nestEsmToBundle(contents);
       return contents === source ? undefined : { contents, loader: 'js' };
     });
   },
@@ -146,9 +148,12 @@ const result = await build({
 
 for (const output of result.outputFiles) {
   if (output.path.endsWith('.js')) {
-    const text = nameOnlyWhenDifferent(output.text);
+    const { code: text, unwrapped } = unwrapInferredNames(nameOnlyWhenDifferent(output.text));
     assertAscii(text);
     await writeFile(output.path, text);
+    process.stdout.write(
+      `${ENTRY}: ${unwrapped} __name calls unwrapped (see unwrap-inferred-names.mjs)\n`,
+    );
   } else {
     await writeFile(output.path, output.contents);
   }
