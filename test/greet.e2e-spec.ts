@@ -122,6 +122,30 @@ describe('POST /greet (e2e)', () => {
       expect(res.body).toEqual({ statusCode: 415, error: 'Content-Type must be application/json' });
     });
 
+    // Not a media type at all: answered as a body of another type (Fastify's own check would
+    // answer 415 "Unsupported Media Type" before routing; the service's answer is the platform's
+    // either way).
+    it.each(['a b', ';;;', '/', 'application/', 'application/json, text/plain'])(
+      'an unparseable Content-Type %j → 415 on /greet, 400 with no body, 404 elsewhere',
+      async (contentType) => {
+        const withBody = await postJson('{"name":"Alice"}', contentType);
+        expect(withBody.status).toBe(415);
+        expect(withBody.body).toEqual({
+          statusCode: 415,
+          error: 'Content-Type must be application/json',
+        });
+        const empty = await postJson('', contentType);
+        expect(empty.status).toBe(400);
+        expect(empty.body).toEqual({ statusCode: 400, error: 'Missing request body' });
+        const elsewhere = await request(server.url)
+          .post('/nope')
+          .set('Content-Type', contentType)
+          .send('{"name":"Alice"}');
+        expect(elsewhere.status).toBe(404);
+        expect(elsewhere.body).toEqual({ statusCode: 404, error: 'Cannot POST /nope' });
+      },
+    );
+
     it('a body without any Content-Type → 415', async () => {
       const res = await request(server.url)
         .post('/greet')

@@ -101,6 +101,44 @@ describe('graceful shutdown (spawned dist/main.js)', () => {
     }
   });
 
+  it('serves a request whose head completes after SIGTERM on an open connection; /health/ready answers its own 503', async () => {
+    service = await startService({ ...ENV, SHUTDOWN_TIMEOUT_MS: '5000' });
+    const { hostname, port } = new URL(service.url);
+    /** A connection that has sent `head` (incomplete); `finish(rest)` sends the rest. */
+    const open = (head: string) => {
+      const socket = net.connect(Number(port), hostname);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      const ended = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+      socket.on('error', () => undefined);
+      socket.write(head);
+      return { finish: (rest: string) => socket.write(rest), ended };
+    };
+    // Keeps the drain waiting while the two below complete.
+    const slow = slowRequest(service.url);
+    const post = open(
+      `POST /greet HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(BODY)}\r\n`,
+    );
+    const ready = open('GET /health/ready HTTP/1.1\r\nHost: x\r\n');
+    await sleep(200);
+    service.child.kill('SIGTERM');
+    await service.waitForOutput('SIGTERM received');
+    post.finish(`\r\n${BODY}`);
+    ready.finish('\r\n');
+    const [postAnswer, readyAnswer] = await Promise.all([post.ended, ready.ended]);
+    slow.finish();
+    expect((await slow.response).status).toBe(200);
+
+    const [postHead, postBody] = postAnswer.split('\r\n\r\n');
+    expect(postHead).toMatch(/^HTTP\/1\.1 200 /);
+    expect(postHead).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(postBody)).toMatchObject({ greeting: 'Hola, Alice!' });
+    const [readyHead, readyBody] = readyAnswer.split('\r\n\r\n');
+    expect(readyHead).toMatch(/^HTTP\/1\.1 503 /);
+    expect(JSON.parse(readyBody)).toEqual({ statusCode: 503, error: 'Service Unavailable' });
+    expect(await service.exited).toBe(0);
+  });
+
   it('SIGINT works the same way', async () => {
     service = await startService(ENV);
     service.child.kill('SIGINT');

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hasJsonBody, readJsonBody } from '../../common/body/json-body.reader';
 import { exchangeOf } from '../../common/http/exchange';
@@ -7,11 +7,41 @@ import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
 import type { HttpPlatform, PlatformSetup } from '../http-platform';
 
+/**
+ * Fastify's own media-type parser (what its request handling asks before any content-type parser
+ * runs), so the rule below is Fastify's exactly, not a copy that could drift from it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const FastifyContentType = require('fastify/lib/content-type') as {
+  from(headerValue: string): { readonly isValid: boolean };
+};
+
+/**
+ * Fastify answers a request whose Content-Type it cannot parse (`a b`, `;;;`, a list of two
+ * types) with its own 415 before routing; Express routes it, and the service then answers as for
+ * any body that is not JSON: 415 with the contract's message on /greet, 400 when the body is
+ * empty, 404 on an unknown path. A Content-Type that is not a media type says nothing about the
+ * body, so here it is dropped before Fastify sees the request, and both platforms answer alike.
+ */
+export function dropUnparseableContentType(req: IncomingMessage): void {
+  const type = req.headers['content-type'];
+  if (type === undefined || type === 'application/json') return;
+  if (!FastifyContentType.from(type).isValid) delete req.headers['content-type'];
+}
+
 /** Fastify on the pre-routing server (its `serverFactory`): Fastify only sees what passed. */
 class PreRoutingFastifyAdapter extends FastifyAdapter {
   constructor(private readonly preRouting: PreRoutingServer) {
     super({
-      serverFactory: (handler: PlatformHandler) => preRouting.create(handler),
+      serverFactory: (handler: PlatformHandler) =>
+        preRouting.create((req, res) => {
+          dropUnparseableContentType(req);
+          handler(req, res);
+        }),
+      // While the service drains (SIGTERM), a request already read on an open connection is
+      // served, as on Express, and /health/ready answers its own 503 envelope; Fastify's default
+      // would answer both with its own bare 503.
+      return503OnClosing: false,
       // Routed like Express and like the CORS route table: case-insensitive, one trailing slash
       // ignored.
       routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
