@@ -162,6 +162,18 @@ describe('POST /greet (e2e)', () => {
       expect(res.body).toEqual({ statusCode: 404, error: 'Cannot POST /nope' });
     });
 
+    it.each(['{', '{"name":', '[1,'])(
+      'an unknown route with a malformed JSON body %j → 404 (its body is never read)',
+      async (body) => {
+        const res = await request(server.url)
+          .post('/nope')
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(res.status).toBe(404);
+        expect(res.body).toEqual({ statusCode: 404, error: 'Cannot POST /nope' });
+      },
+    );
+
     it('a method the route does not serve → 405 JSON with Allow', async () => {
       const res = await request(server.url).delete('/greet');
       expect(res.status).toBe(405);

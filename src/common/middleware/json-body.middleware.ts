@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { routeOf } from '../../cors/cors-http';
 import { hasJsonBody, JsonBodyLimits, readJsonBody } from '../body/json-body.reader';
 
 type RequestWithBody = IncomingMessage & { body?: unknown };
@@ -9,7 +10,8 @@ type RequestWithBody = IncomingMessage & { body?: unknown };
  */
 export function jsonBodyMiddleware(limits: JsonBodyLimits) {
   return (req: RequestWithBody, _res: unknown, next: (error?: unknown) => void): void => {
-    if (!hasJsonBody(req)) {
+    // A request no declared route serves is the router's 404, which needs no body: never read.
+    if (!hasJsonBody(req) || routeOf(req) === undefined) {
       next();
       return;
     }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hasJsonBody, readJsonBody } from '../../common/body/json-body.reader';
 import { exchangeOf } from '../../common/http/exchange';
+import { routeOf } from '../../cors/cors-http';
 import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing-server';
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
 import type { HttpPlatform, PlatformSetup } from '../http-platform';
@@ -101,7 +102,8 @@ export const fastifyPlatform: HttpPlatform = {
     // left unread (routes that need JSON answer 415 through RequireJsonGuard).
     fastify.addContentTypeParser('*', (request, _payload, done) => {
       const req = request.raw;
-      if (!hasJsonBody(req)) {
+      // As on Express: an unknown route's 404 needs no body, so it is never read.
+      if (!hasJsonBody(req) || routeOf(req) === undefined) {
         done(null, undefined);
         return;
       }
