@@ -178,6 +178,31 @@ describe('hostile request bodies (e2e)', () => {
       expect(res.body).toEqual({ statusCode: 415, error: 'Unsupported charset in Content-Type' });
     },
   );
+
+  it.each([
+    ['bytes that are no UTF-8 (FF FE)', [0xff, 0xfe]],
+    ['a truncated sequence (E2 82)', [0xe2, 0x82]],
+    ['an encoded surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['an overlong slash (C0 AF)', [0xc0, 0xaf]],
+  ])('refuses a name with %s as malformed JSON, never greets U+FFFD', async (_case, bytes) => {
+    const body = Buffer.concat([Buffer.from('{"name":"A'), Buffer.from(bytes), Buffer.from('"}')]);
+    // fetch sends the bytes as they are (superagent would serialise a Buffer as JSON).
+    const res = await fetch(`${server.url}/greet`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ statusCode: 400, error: 'Malformed JSON in request body' });
+  });
+
+  it('greets a name in valid multi-byte UTF-8', async () => {
+    const res = await postJson(server.url, '{"name":"Zo\u00eb \ud83d\ude00 \u6771"}');
+    const raw = await postJson(server.url, JSON.stringify({ name: 'Zo\u00eb \u{1F600} \u6771' }));
+    expect(res.status).toBe(200);
+    expect(raw.status).toBe(200);
+    expect(raw.body.greeting).toBe(res.body.greeting);
+  });
 });
 
 describe('bodies the service will not read are not read (e2e)', () => {

@@ -5,6 +5,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { parse as parseContentType } from 'content-type';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
@@ -58,6 +59,9 @@ export async function readJsonBody(req: IncomingMessage, limits: JsonBodyLimits)
       throw new BadRequestException(ErrorMessages.bodyTooManyElements);
     }
   });
+  // JSON between systems is UTF-8 (RFC 8259 §8.1): bytes that are not would otherwise be decoded
+  // as U+FFFD and greeted, so they are malformed JSON like any other bad byte.
+  if (!isUtf8(raw)) throw new BadRequestException(ErrorMessages.malformedJson);
   let text = raw.toString('utf8');
   if (text.startsWith(UTF8_BOM)) text = text.slice(1);
   if (text === '') return undefined;
