@@ -36,6 +36,8 @@ describe('parseOriginEntry', () => {
     'https://*.example.co.uk',
     'https://*.foo.github.io',
     'https://*.example.com:8443',
+    'https://app.example.com.',
+    `https://${'a'.repeat(63)}.example.com`,
   ])('accepts %s', (value) => {
     expect(problemOf(value)).toBeUndefined();
   });
@@ -98,6 +100,10 @@ describe('parseOriginEntry', () => {
     ],
     ['https://a.example.com;', 'must not contain ";" (separate origins with commas)'],
     ['https://', 'has no host'],
+    ['https://app..example.com', 'has an empty label in its host "app..example.com"'],
+    ['https://.example.com', 'has an empty label'],
+    ['https://*.example..com', 'has an empty label in its host "*.example..com"'],
+    [`https://${'a'.repeat(64)}.example.com`, 'has a host label longer than 63 characters'],
     [`https://${'a'.repeat(400)}.com`, 'is longer than'],
   ])('refuses %j: %s', (value, problem) => {
     expect(problemOf(value)).toContain(problem);

@@ -167,6 +167,8 @@ function findPatternProblem(scheme: string, authority: string): string | undefin
   }
   const base = `${scheme}://${authority.slice(2)}`;
   const host = hostOf(base);
+  const labelProblem = findHostNameProblem(`x.${host}`);
+  if (labelProblem !== undefined) return labelProblem.replace('"x.', '"*.');
   const parsed = parseDomain(host, { allowPrivateDomains: true });
   if (parsed.isIp === true || host.startsWith('[')) {
     return 'needs a domain name after "*.", not an IP address';
@@ -188,5 +190,23 @@ function findCanonicalProblem(origin: string): string | undefined {
     return 'is not a valid origin';
   }
   if (canonical !== origin) return `is not in canonical form: browsers send "${canonical}"`;
+  return findHostNameProblem(hostOf(origin));
+}
+
+/**
+ * The URL parser takes host names DNS cannot hold: an empty label (`app..example.com`) or one
+ * longer than 63 characters. No page is ever served from such a host, so no browser sends that
+ * origin: an entry naming one is a typo that would otherwise pass silently.
+ */
+function findHostNameProblem(host: string): string | undefined {
+  if (host.startsWith('[') || /^[\d.]+$/.test(host)) return undefined;
+  // A trailing dot (the fully qualified form) is a distinct, valid origin.
+  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
+  if (labels.some((label) => label === '')) {
+    return `has an empty label in its host "${host}": no browser can send it`;
+  }
+  if (labels.some((label) => label.length > 63)) {
+    return `has a host label longer than 63 characters: no browser can send it`;
+  }
   return undefined;
 }
