@@ -2,6 +2,7 @@ import net from 'node:net';
 import request from 'supertest';
 import { WarnAndErrorCollector } from './helpers/log-collectors';
 import { rawRequest } from './helpers/raw-http';
+import { ServiceProcess, startService } from './helpers/spawn-service';
 import { startTestApp, TestApp } from './helpers/test-app';
 
 const APP_ORIGIN = 'https://app.example.com';
@@ -268,5 +269,64 @@ describe('protocol edges (e2e)', () => {
     // Each answer carries its own request id.
     const ids = [...received.matchAll(/^X-Request-Id: (\S+)/gim)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(6);
+  });
+});
+
+/**
+ * Sends `first` on one connection, waits for its answer, then sends `second` on the same
+ * connection; returns everything received until the server closes it (or 3 s pass).
+ */
+function afterAnsweredRequest(url: string, first: string, second: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(first));
+    let received = '';
+    let sentSecond = false;
+    socket.on('data', (data: Buffer) => {
+      received += data.toString('latin1');
+      if (!sentSecond && /\r\n\r\n\{[^}]*\}/.test(received)) {
+        sentSecond = true;
+        socket.write(second);
+      }
+    });
+    socket.on('error', () => undefined);
+    const done = () => resolve(received);
+    socket.on('close', done);
+    setTimeout(() => {
+      socket.destroy();
+      done();
+    }, 3000);
+  });
+}
+
+describe('a parser error after an answered request on the same connection (spawned)', () => {
+  let service: ServiceProcess | undefined;
+  afterAll(() => service?.kill());
+
+  it.each([
+    ['bytes that are no request', 'GARBAGE\r\n\r\n', 400, 'Bad request'],
+    [
+      'a header block over 16 KB',
+      head(['GET /health/live HTTP/1.1', 'Host: x', `Cookie: a=${'x'.repeat(17_000)}`]),
+      431,
+      'Request header fields too large',
+    ],
+  ])('%s gets its envelope and the service lives on', async (_case, second, status, error) => {
+    service ??= await startService({
+      NODE_ENV: 'production',
+      CORS_ALLOWED_ORIGINS: APP_ORIGIN,
+    });
+    const received = await afterAnsweredRequest(
+      service.url,
+      head(['GET /health/live HTTP/1.1', 'Host: x']),
+      second,
+    );
+    const answers = received.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answers[1]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(JSON.parse(answers[1].split('\r\n\r\n')[1])).toEqual({ statusCode: status, error });
+    expect(service.child.exitCode).toBeNull();
+    expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
   });
 });

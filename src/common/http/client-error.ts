@@ -32,7 +32,8 @@ export function wasAnsweredOnSocket(res: ServerResponse): boolean {
   return answeredOnSocket.has(res);
 }
 
-type SocketWithResponse = Duplex & { _httpMessage?: ServerResponse };
+/** Node sets `_httpMessage` to the response being written, and back to null once it is done. */
+type SocketWithResponse = Duplex & { _httpMessage?: ServerResponse | null };
 
 /** getHeaders() keys are lowercase: the request id goes under the same key, never twice. */
 const REQUEST_ID_KEY = REQUEST_ID_HEADER.toLowerCase();
@@ -57,7 +58,9 @@ export function answerClientErrors(
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
     // A connection closing in stages is no longer parsed; its own listeners close it.
     if (lingerOf(socket as Socket)?.done === false) return;
-    const inFlight = socket._httpMessage;
+    // null (not undefined) after a finished response: a later request's error on a keep-alive
+    // connection then has no response in flight.
+    const inFlight = socket._httpMessage ?? undefined;
     // A connection that ended mid-request (HPE_INVALID_EOF_STATE: the client sent its FIN before
     // the rest of the body) has nobody left to read an answer; its request counts as aborted.
     if (
