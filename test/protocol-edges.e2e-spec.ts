@@ -85,6 +85,61 @@ describe('protocol edges (e2e)', () => {
     );
   });
 
+  it.each(['/greet%', '/greet%?token=SECRET', '/%E0%A4%A'])(
+    "a path that does not decode (%s) is the router's 404 envelope, without the query",
+    async (target) => {
+      const res = await rawRequest(
+        server.url,
+        head([`GET ${target} HTTP/1.1`, 'Host: h', `Origin: ${APP_ORIGIN}`]),
+      );
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(JSON.parse(res.body)).toEqual({
+        statusCode: 404,
+        error: `Cannot GET ${target.split('?')[0]}`,
+      });
+    },
+  );
+
+  it('an answer given while the body is still coming (a GET with an endless body) closes the connection', async () => {
+    const { hostname, port } = new URL(server.url);
+    const outcome = await new Promise<{ received: string; closedAfterMs: number }>((resolve) => {
+      const socket = net.connect(Number(port), hostname);
+      let received = '';
+      let answeredAt = 0;
+      socket.on('data', (data: Buffer) => {
+        received += data.toString('latin1');
+        answeredAt ||= Date.now();
+      });
+      socket.on('error', () => undefined);
+      socket.write(
+        head([
+          'GET /health/live HTTP/1.1',
+          'Host: h',
+          'Content-Type: application/json',
+          'Transfer-Encoding: chunked',
+        ]),
+      );
+      const chunk = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+      const pump = setInterval(() => socket.write(chunk), 10);
+      socket.on('close', () => {
+        clearInterval(pump);
+        resolve({ received, closedAfterMs: Date.now() - answeredAt });
+      });
+      // Without the close, the service would read this body for as long as it is sent.
+      setTimeout(() => socket.destroy(), 8000);
+    });
+    // Express reads a JSON body on every route (413 past BODY_LIMIT); Fastify reads none on a
+    // GET and answers at once. Either way the answer arrives and the connection closes.
+    const status = process.env.HTTP_PLATFORM === 'fastify' ? 200 : 413;
+    expect(outcome.received).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(outcome.received).toMatch(/\r\nconnection: close\r\n/i);
+    // Closed in stages: within LINGER_TIMEOUT_MS (2 s) and a margin, not when the client stops.
+    expect(outcome.closedAfterMs).toBeLessThan(4000);
+  }, 15_000);
+
   describe('405 with Allow for a known path and another method', () => {
     it('GET /greet → 405, Allow: POST, readable by the allowed origin', async () => {
       const res = await request(server.url).get('/greet').set('Origin', APP_ORIGIN);

@@ -4,6 +4,8 @@ import {
   validateHeaderName,
   validateHeaderValue,
 } from 'node:http';
+import { exchangeOf } from './exchange';
+import { mustCloseAfterEarlyAnswer } from './request-body';
 import { isDocsPath, securityLinesFor } from './security-headers';
 
 /** Header pairs as a policy precomputes them (e.g. the CORS headers of a decision). */
@@ -103,6 +105,13 @@ function storeHeaderWithFixedLines(
   firstLine: string,
   headers: unknown,
 ): void {
+  // An answer written while its request's body is still arriving (a route that reads none, like a
+  // GET with a body, on either platform) would keep the connection and let Node read and discard
+  // the rest for as long as the client sends: it closes instead, in stages (lingering-close.ts),
+  // under the rule every early answer follows. A complete request (every usual one) skips this.
+  if (this.req?.complete === false && mustCloseAfterEarlyAnswer(this.req, exchangeOf(this))) {
+    this.shouldKeepAlive = false;
+  }
   const extra = this[kExtra];
   const fixed = this[kFixed]?.text ?? '';
   storeHeader.call(this, firstLine + (extra === undefined ? fixed : fixed + extra), headers);

@@ -1,8 +1,14 @@
 import { INestApplication } from '@nestjs/common';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hasJsonBody, readJsonBody } from '../../common/body/json-body.reader';
+import { recordErrorReason } from '../../common/error-envelope';
+import { ErrorMessages } from '../../common/error-messages';
 import { exchangeOf } from '../../common/http/exchange';
+import { JSON_CONTENT_TYPE } from '../../common/http/fixed-header-lines';
+import { requestPath } from '../../common/http/request-target';
+import { shorten } from '../../common/shorten';
 import { routeOf } from '../../cors/cors-http';
 import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing-server';
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
@@ -43,6 +49,21 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
       // served, as on Express, and /health/ready answers its own 503 envelope; Fastify's default
       // would answer both with its own bare 503.
       return503OnClosing: false,
+      // A path Fastify cannot decode (`/greet%`): Fastify would answer its own 400 body, quoting
+      // the target, query included; Express routes it and answers the router's 404. The same
+      // 404 envelope here, with the path alone, shortened, as the error filter words it.
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        const notFound = error.code === 'FST_ERR_BAD_URL';
+        const status = notFound ? 404 : 400;
+        const message = notFound
+          ? `Cannot ${request.raw.method ?? 'GET'} ${shorten(requestPath(request.raw) ?? '/', 200)}`
+          : ErrorMessages.badRequest;
+        recordErrorReason(reply.raw, message);
+        void reply
+          .code(status)
+          .type(JSON_CONTENT_TYPE)
+          .send(JSON.stringify({ statusCode: status, error: message }));
+      },
       // Routed like Express and like the CORS route table: case-insensitive, one trailing slash
       // ignored.
       routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
