@@ -30,6 +30,11 @@ export const ErrorMessages = {
   originNotAllowed: REFUSAL_MESSAGES.origin,
   corsMethodNotAllowed: REFUSAL_MESSAGES.method,
   corsHeaderNotAllowed: REFUSAL_MESSAGES.header,
+  /**
+   * The router's 404, worded as Express words it but with the path alone, shortened: its own
+   * `Cannot GET /x?token=…` quotes the raw target, query included.
+   */
+  routeNotFound: (method: string, path: string) => `Cannot ${method} ${shorten(path, 200)}`,
   missingField: (field: string) => `Missing required field: '${field}'`,
   fieldNotString: (field: string) => `Field '${field}' must be a string`,
   fieldEmpty: (field: string) => `Field '${field}' cannot be empty`,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -6,6 +7,15 @@ import {
   SEMI_SPACE_CAP_MIB,
   semiSpaceSetByLauncher,
 } from './young-generation-cap';
+
+describe('SEMI_SPACE_CAP_MIB', () => {
+  it('is the size npm start (and so the image) passes to node', () => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    expect(manifest.scripts.start).toContain(`--max-semi-space-size=${SEMI_SPACE_CAP_MIB} `);
+  });
+});
 
 describe('semiSpaceSetByLauncher', () => {
   it.each([

@@ -14,7 +14,6 @@ import { recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { answerAheadOfBody } from '../http/request-body';
 import { requestPath } from '../http/request-target';
-import { shorten } from '../shorten';
 import { requestIdOf } from '../request-id';
 
 /**
@@ -44,9 +43,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     }
     const res = nodeResponse(response as object);
     if (isRouterNotFound(exception, res)) {
-      // The router's `Cannot GET /x?token=…` quotes the raw target, query included: the client
-      // gets the path alone, shortened (and so does the log).
-      envelope.error = `Cannot ${res.req.method ?? 'GET'} ${shorten(requestPath(res.req) ?? '/', 200)}`;
+      envelope.error = ErrorMessages.routeNotFound(
+        res.req.method ?? 'GET',
+        requestPath(res.req) ?? '/',
+      );
     }
     recordErrorReason(res, envelope.error);
     answerAheadOfBody(res, () => {

@@ -109,6 +109,7 @@ function storeHeaderWithFixedLines(
   // GET with a body, on either platform) would keep the connection and let Node read and discard
   // the rest for as long as the client sends: it closes instead, in stages (lingering-close.ts),
   // under the rule every early answer follows. A complete request (every usual one) skips this.
+  // Only heads built here: /docs and a Node without this hook keep Node's own keep-alive.
   if (this.req?.complete === false && mustCloseAfterEarlyAnswer(this.req, exchangeOf(this))) {
     this.shouldKeepAlive = false;
   }

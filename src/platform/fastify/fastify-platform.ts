@@ -8,7 +8,6 @@ import { ErrorMessages } from '../../common/error-messages';
 import { exchangeOf } from '../../common/http/exchange';
 import { JSON_CONTENT_TYPE } from '../../common/http/fixed-header-lines';
 import { requestPath } from '../../common/http/request-target';
-import { shorten } from '../../common/shorten';
 import { routeOf } from '../../cors/cors-http';
 import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing-server';
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
@@ -51,12 +50,15 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
       return503OnClosing: false,
       // A path Fastify cannot decode (`/greet%`): Fastify would answer its own 400 body, quoting
       // the target, query included; Express routes it and answers the router's 404. The same
-      // 404 envelope here, with the path alone, shortened, as the error filter words it.
+      // 404 envelope here, worded as the error filter words it.
       frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
         const notFound = error.code === 'FST_ERR_BAD_URL';
         const status = notFound ? 404 : 400;
         const message = notFound
-          ? `Cannot ${request.raw.method ?? 'GET'} ${shorten(requestPath(request.raw) ?? '/', 200)}`
+          ? ErrorMessages.routeNotFound(
+              request.raw.method ?? 'GET',
+              requestPath(request.raw) ?? '/',
+            )
           : ErrorMessages.badRequest;
         recordErrorReason(reply.raw, message);
         void reply
