@@ -459,11 +459,30 @@ describe("errors from Node's HTTP parser get the JSON envelope (e2e)", () => {
   it('a chunk extension over 16 KB: 413, as Node itself would answer', async () => {
     const res = await rawRequest(
       server.url,
-      head(['POST /greet HTTP/1.1', 'Host: x', 'Transfer-Encoding: chunked']) +
-        `1;${'a'.repeat(20_000)}\r\nx\r\n0\r\n\r\n`,
+      head([
+        'POST /greet HTTP/1.1',
+        'Host: x',
+        'Content-Type: application/json',
+        'Transfer-Encoding: chunked',
+      ]) + `1;${'a'.repeat(20_000)}\r\nx\r\n0\r\n\r\n`,
     );
     expect(res.status).toBe(413);
     expect(JSON.parse(res.body)).toEqual(TOO_LARGE);
+  });
+
+  it('a request refused for its headers keeps that answer, whatever its body does', async () => {
+    // No Content-Type: the 415 is decided before the body is read, as it is when the bad chunk
+    // arrives in a later write; the parser's complaint about a body never read changes nothing.
+    const res = await rawRequest(
+      server.url,
+      head(['POST /greet HTTP/1.1', 'Host: x', 'Transfer-Encoding: chunked']) +
+        `1;${'a'.repeat(20_000)}\r\nx\r\n0\r\n\r\n`,
+    );
+    expect(res.status).toBe(415);
+    expect(JSON.parse(res.body)).toEqual({
+      statusCode: 415,
+      error: 'Content-Type must be application/json',
+    });
   });
 
   it('two Host lines: 400 (RFC 9112 §3.2)', async () => {

@@ -327,6 +327,93 @@ describe('protocol edges (e2e)', () => {
   });
 });
 
+/** Writes `bytes` in one write, half-closes, and returns everything received until the close. */
+function oneWrite(url: string, bytes: string): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(bytes));
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (data: string) => (received += data));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received.split(/(?=HTTP\/1\.1 \d{3} )/)));
+  });
+}
+
+function headerOf(answer: string, name: string): string | undefined {
+  const head = answer.split('\r\n\r\n')[0];
+  return new RegExp(`^${name}: (.*)$`, 'im').exec(head)?.[1];
+}
+
+describe('bytes the HTTP parser refuses, read in the same write as a request (e2e)', () => {
+  let server: TestApp;
+  beforeAll(async () => {
+    server = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN });
+  });
+  afterAll(() => server.close());
+
+  // A request and its bad body in one write wait for their turn's batch (turn-batch.ts) before
+  // pre-routing runs; the parser's error comes first. The answer must still be that request's.
+  it.each([
+    ['a bad chunk size', 'ZZ\r\n', 400, 'Bad request'],
+    ['a chunk extension over 16 KB', `5;${'a'.repeat(20_000)}\r\n`, 413, 'Payload too large'],
+  ])(
+    "%s: the envelope carries the request's own id, security and CORS headers",
+    async (_c, body, status, error) => {
+      const answers = await oneWrite(
+        server.url,
+        head([
+          'POST /greet HTTP/1.1',
+          'Host: h',
+          `Origin: ${APP_ORIGIN}`,
+          'X-Request-Id: one-write-probe',
+          'Content-Type: application/json',
+          'Transfer-Encoding: chunked',
+        ]) + body,
+      );
+      expect(answers).toHaveLength(1);
+      expect(answers[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(JSON.parse(answers[0].split('\r\n\r\n')[1])).toEqual({ statusCode: status, error });
+      expect(headerOf(answers[0], 'X-Request-Id')).toBe('one-write-probe');
+      expect(headerOf(answers[0], 'X-Content-Type-Options')).toBe('nosniff');
+      expect(headerOf(answers[0], 'Access-Control-Allow-Origin')).toBe(APP_ORIGIN);
+      expect(headerOf(answers[0], 'Connection')).toBe('close');
+    },
+  );
+
+  // Pipelined answers leave in request order (RFC 9112 §9.3.2): the complete requests read with
+  // the bad bytes get their own answers first, then the error's, and the connection closes.
+  it.each([
+    ['bytes that are no request', 'GARBAGE\r\n\r\n', 400],
+    [
+      'a header block over 16 KB',
+      head(['GET / HTTP/1.1', 'Host: h', `X: ${'a'.repeat(20_000)}`]),
+      431,
+    ],
+    ['a CONNECT', head(['CONNECT a.example:443 HTTP/1.1', 'Host: a.example:443']), 405],
+  ])('two requests, then %s: both answers first', async (_c, after, status) => {
+    const body = JSON.stringify({ name: 'First' });
+    const answers = await oneWrite(
+      server.url,
+      head([
+        'POST /greet HTTP/1.1',
+        'Host: h',
+        `Origin: ${APP_ORIGIN}`,
+        'Content-Type: application/json',
+        `Content-Length: ${body.length}`,
+      ]) +
+        body +
+        head(['GET /health/live HTTP/1.1', 'Host: h']) +
+        after,
+    );
+    expect(answers.map((a) => Number(a.slice(9, 12)))).toEqual([200, 200, status]);
+    expect(answers[0]).toContain('"greeting":"Hello, First!"');
+    expect(answers[1]).toContain('"status":"ok"');
+    expect(headerOf(answers[2], 'X-Content-Type-Options')).toBe('nosniff');
+    expect(headerOf(answers[2], 'Connection')).toBe('close');
+  });
+});
+
 /**
  * Sends `first` on one connection, waits for its answer, then sends `second` on the same
  * connection; returns everything received until the server closes it (or 3 s pass).

@@ -56,43 +56,71 @@ export function answerClientErrors(
   onAnswer: (answer: ClientErrorAnswer) => void,
 ): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: SocketWithResponse) => {
-    // A connection closing in stages is no longer parsed; its own listeners close it.
-    if (lingerOf(socket as Socket)?.done === false) return;
-    // null (not undefined) after a finished response: a later request's error on a keep-alive
-    // connection then has no response in flight.
-    const inFlight = socket._httpMessage ?? undefined;
+    // A connection closing in stages is no longer parsed; its own listeners close it. A failed
+    // parser refuses every later chunk too: one answer per connection.
+    if (lingerOf(socket as Socket)?.done === false || failing.has(socket)) return;
     // A connection that ended mid-request (HPE_INVALID_EOF_STATE: the client sent its FIN before
     // the rest of the body) has nobody left to read an answer; its request counts as aborted.
-    if (
-      error.code === 'ECONNRESET' ||
-      error.code === 'HPE_INVALID_EOF_STATE' ||
-      !socket.writable ||
-      inFlight?.headersSent
-    ) {
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       socket.destroy();
       return;
     }
+    failing.add(socket);
+    // Not before the end of this turn: requests parsed from the same bytes as the error wait for
+    // their turn's batch (turn-batch.ts), and only pre-routing gives a request its id, security
+    // and CORS headers, which its error answer must carry as if the bytes had come apart.
     const code = error.code ?? 'UNKNOWN';
-    const [status, message] = statusFor(code);
-    // The in-flight response's headers (request id, CORS) only when this error is about its own
-    // request, e.g. its body timing out; a complete request's are not another request's.
-    const ownRequest = inFlight !== undefined && !inFlight.req.complete;
-    const headers = ownRequest ? headersOf(inFlight) : baseHeaders();
-    const requestId = String(headers[REQUEST_ID_KEY] ?? randomUuid());
-    const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
-    // The client may still be sending (a bad body, a slow upload): the answer, then a close in
-    // stages, so the client reads the answer instead of a reset.
-    socket.write(answer);
-    const linger = closer.closeAfterAnswer(socket as Socket);
-    if (ownRequest) {
-      // Its access line (logged as aborted when the socket closes) carries this status.
-      inFlight.statusCode = status;
-      recordErrorReason(inFlight, message);
-      answeredOnSocket.add(inFlight);
-      return;
-    }
-    reportWhenClosed(linger, { status, code, requestId }, onAnswer);
+    setImmediate(() =>
+      afterEarlierAnswers(socket, () => answerNow(code, socket, closer, onAnswer)),
+    );
   });
+}
+
+/** Connections whose parser failed, waiting for their error answer's turn. */
+const failing = new WeakSet<Duplex>();
+
+/**
+ * The parser error's answer, written once every earlier answer on the connection has gone out
+ * (afterEarlierAnswers): pipelined answers leave in request order (RFC 9112 §9.3.2), so a
+ * complete request read with the bad bytes still gets its own answer, and the error answer is
+ * the last one on the connection. It answers the request whose bytes broke the parser when that
+ * one was handled already (a body that went wrong or timed out), with that response's headers.
+ */
+function answerNow(
+  code: string,
+  socket: SocketWithResponse,
+  closer: LingeringClose,
+  onAnswer: (answer: ClientErrorAnswer) => void,
+): void {
+  // Closed meanwhile, or an earlier answer said `Connection: close` and the connection is ending.
+  if (!socket.writable || lingerOf(socket as Socket) !== undefined) return;
+  // null (not undefined) after a finished response: a later request's error on a keep-alive
+  // connection then has no response in flight; otherwise it is the request whose bytes broke
+  // the parser (afterEarlierAnswers waited for the complete ones).
+  const inFlight = socket._httpMessage ?? undefined;
+  // Its answer has begun: no clean answer can follow.
+  if (inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, message] = statusFor(code);
+  // The in-flight response's headers (request id, CORS) only when this error is about its own
+  // request, e.g. its body timing out; a complete request's are not another request's.
+  const headers = inFlight !== undefined ? headersOf(inFlight) : baseHeaders();
+  const requestId = String(headers[REQUEST_ID_KEY] ?? randomUuid());
+  const answer = serialize(status, message, { ...headers, [REQUEST_ID_KEY]: requestId });
+  // The client may still be sending (a bad body, a slow upload): the answer, then a close in
+  // stages, so the client reads the answer instead of a reset.
+  socket.write(answer);
+  const linger = closer.closeAfterAnswer(socket as Socket);
+  if (inFlight !== undefined) {
+    // Its access line (logged as aborted when the socket closes) carries this status.
+    inFlight.statusCode = status;
+    recordErrorReason(inFlight, message);
+    answeredOnSocket.add(inFlight);
+    return;
+  }
+  reportWhenClosed(linger, { status, code, requestId }, onAnswer);
 }
 
 /** The methods the service answers, for the `Allow` of a CONNECT's 405. */
@@ -109,20 +137,36 @@ export function answerConnect(
   onAnswer: (answer: ClientErrorAnswer) => void,
 ): void {
   server.on('connect', (req: IncomingMessage) => {
-    const socket = req.socket;
-    const requestId = randomUuid();
-    const answer = serialize(405, ErrorMessages.methodNotAllowed, {
-      ...baseHeaders(),
-      [REQUEST_ID_KEY]: requestId,
-      Allow: SERVICE_METHODS,
+    // After the answers to the requests read before it, like a parser error's.
+    afterEarlierAnswers(req.socket, () => {
+      const socket = req.socket;
+      if (!socket.writable) return;
+      const requestId = randomUuid();
+      const answer = serialize(405, ErrorMessages.methodNotAllowed, {
+        ...baseHeaders(),
+        [REQUEST_ID_KEY]: requestId,
+        Allow: SERVICE_METHODS,
+      });
+      socket.write(answer);
+      reportWhenClosed(
+        closer.closeAfterAnswer(socket),
+        { status: 405, code: 'CONNECT', requestId },
+        onAnswer,
+      );
     });
-    socket.write(answer);
-    reportWhenClosed(
-      closer.closeAfterAnswer(socket),
-      { status: 405, code: 'CONNECT', requestId },
-      onAnswer,
-    );
   });
+}
+
+/**
+ * Runs `then` once the answers to every complete request read before on this connection are out
+ * (at once when there are none): Node hands the connection to the next queued response as soon
+ * as one is done, so waiting for the one being written, again and again, waits for them all.
+ */
+function afterEarlierAnswers(socket: SocketWithResponse, then: () => void): void {
+  const inFlight = socket._httpMessage ?? undefined;
+  if (inFlight?.req.complete === true && !inFlight.destroyed) {
+    inFlight.once('close', () => afterEarlierAnswers(socket, then));
+  } else then();
 }
 
 /** The answer's report (its log line) once the connection is closed, with what it discarded. */

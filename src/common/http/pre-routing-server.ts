@@ -3,6 +3,7 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { writeErrorEnvelope } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { requestIdFor } from '../request-id';
+import { wasAnsweredOnSocket } from './client-error';
 import { preparedEnvelope, writeEarlyAnswer } from './early-answer';
 import { attachExchange, Exchange, exchangeOf } from './exchange';
 import { InFlightList } from './in-flight-list';
@@ -228,7 +229,8 @@ export class PreRoutingServer {
   ): void {
     answered.then(
       (done) => {
-        if (done || res.destroyed) return;
+        // Answered meanwhile on the socket: its bytes broke the HTTP parser (client-error.ts).
+        if (done || res.destroyed || wasAnsweredOnSocket(res)) return;
         try {
           next(req, res);
         } catch (error) {
