@@ -88,6 +88,7 @@ export async function configureApp<T extends INestApplication>(
     accessLog.clientError(answer);
     if (recordMetrics) metrics.parserError(answer.status);
   };
+  if (recordMetrics) metrics.countActiveWith(() => adapter.inFlightCount);
   answerClientErrors(server, closer, answered);
   answerConnect(server, closer, answered);
   const badRequest = preparedEnvelope(400, ErrorMessages.badRequest);
@@ -96,7 +97,6 @@ export async function configureApp<T extends INestApplication>(
   const tooManyRequests = preparedEnvelope(429, ErrorMessages.tooManyRequests);
   const storeUnavailable = preparedEnvelope(503, ErrorMessages.rateLimitStoreUnavailable);
   adapter.setPreRouting((req, res, exchange) => {
-    if (recordMetrics) metrics.begin();
     exchange.client = clientAddress(req, trustProxy);
     const path = exchange.path;
     if (path === undefined || hasBadHost(req)) {

@@ -200,6 +200,30 @@ describe('Prometheus metrics (real app, read from its registry)', () => {
     expect(duration.length).toBeLessThan(60);
   });
 
+  it("counts requests still waiting for their connection's turn as in flight, and none once it is gone", async () => {
+    // 2,000 pipelined requests sent at once and never read: at most 32 are worked on, the rest
+    // of what Node parsed waits (pipeline-limit.ts). Those never started count as aborted.
+    const { port } = new URL(app.url);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause();
+    socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(2000));
+    let active = 0;
+    for (let i = 0; i < 100 && active === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      active = sumOf(await scrape(app), 'http_server_active_requests');
+    }
+    expect(active).toBeGreaterThan(0);
+    socket.destroy();
+    const samples = await settled(app);
+    // Exactly zero, never below: every request counted once, whether it started or not.
+    expect(sumOf(samples, 'http_server_active_requests')).toBe(0);
+    const counted = sumOf(samples, DURATION, { http_route: '/health/live' });
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThanOrEqual(2000);
+  });
+
   it('shows requests in flight, and one the client abandoned as aborted, without a status', async () => {
     const { port } = new URL(app.url);
     const socket = net.connect(Number(port), '127.0.0.1');

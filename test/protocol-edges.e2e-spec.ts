@@ -327,6 +327,45 @@ describe('protocol edges (e2e)', () => {
   });
 });
 
+describe('a client that pipelines far more than it reads (e2e)', () => {
+  let server: TestApp;
+  beforeAll(async () => {
+    server = await startTestApp({ CORS_ALLOWED_ORIGINS: APP_ORIGIN });
+  });
+  afterAll(() => server.close());
+
+  it('gets every answer once it reads', async () => {
+    // 1.6 MB of requests in one go, nothing read for a second: the service works on a few at a
+    // time and stops reading the connection meanwhile (pipeline-limit.ts), then answers them all.
+    const count = 20_000;
+    const requests = Array.from(
+      { length: count },
+      (_, i) => `GET /health/live?n=${i} HTTP/1.1\r\nHost: h\r\n\r\n`,
+    ).join('');
+    const { hostname, port } = new URL(server.url);
+    const socket = net.connect(Number(port), hostname);
+    socket.pause();
+    socket.on('connect', () => socket.write(requests));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const statuses = await new Promise<number[]>((resolve, reject) => {
+      let text = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        const seen = text.match(/HTTP\/1\.1 \d{3} /g) ?? [];
+        if (seen.length === count && text.endsWith('}')) {
+          socket.destroy();
+          resolve(seen.map((line) => Number(line.slice(9, 12))));
+        }
+      });
+      socket.on('close', () => reject(new Error(`closed after ${text.length} bytes`)));
+      socket.on('error', reject);
+      socket.resume();
+    });
+    expect(statuses).toEqual(Array.from({ length: count }, () => 200));
+  }, 20_000);
+});
+
 /** Writes `bytes` in one write, half-closes, and returns everything received until the close. */
 function oneWrite(url: string, bytes: string): Promise<string[]> {
   const { hostname, port } = new URL(url);

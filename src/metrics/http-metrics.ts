@@ -53,8 +53,12 @@ export class HttpMetrics {
   /** With METRICS_ENABLED=false nothing is recorded and no collector runs. */
   readonly enabled: boolean;
   private readonly duration: BoundHistogram;
-  /** Requests in flight; the gauge reads it at each scrape (no label hashing per request). */
-  private activeCount = 0;
+  /**
+   * Requests in flight, read at each scrape (nothing counted per request): the pre-routing
+   * server's list, which holds every request from its headers until its connection is done with
+   * it, whether or not it got as far as pre-routing.
+   */
+  private activeCount: () => number = () => 0;
   private readonly corsDecisions: BoundCounter;
   private readonly parserErrors: Counter<'http_response_status_code'>;
   private readonly rateLimitRejections: BoundCounter;
@@ -83,7 +87,7 @@ export class HttpMetrics {
       DURATION_BUCKETS,
       registers,
     );
-    const activeCount = () => this.activeCount;
+    const activeCount = () => this.activeCount();
     new Gauge({
       name: 'http_server_active_requests',
       help: 'Number of HTTP requests in flight.',
@@ -121,9 +125,9 @@ export class HttpMetrics {
     }).set({ version: APP_VERSION }, 1);
   }
 
-  /** Counts the request as active until its connection is done with it (record()). */
-  begin(): void {
-    this.activeCount++;
+  /** Where the gauge of requests in flight reads its value. */
+  countActiveWith(count: () => number): void {
+    this.activeCount = count;
   }
 
   /**
@@ -158,7 +162,6 @@ export class HttpMetrics {
    * `req.url`.
    */
   record(req: IncomingMessage, res: ServerResponse, exchange: Exchange): void {
-    this.activeCount--;
     const seconds = (performance.now() - exchange.start) / 1000;
     const method =
       req.method !== undefined && KNOWN_METHODS.has(req.method) ? req.method : '_OTHER';

@@ -25,6 +25,8 @@ export class Exchange implements InFlightLinks<Exchange> {
   errorReason: string | undefined = undefined;
   /** The client's address (clientAddress(): the socket's peer, or per TRUST_PROXY). */
   client: string | undefined = undefined;
+  /** Waiting for its connection's turn (pipeline-limit.ts): not started yet. */
+  waiting = false;
   /** The response, while the pre-routing server lists the exchange among those in flight. */
   response: ServerResponse | undefined = undefined;
   prevInFlight: Exchange | undefined = undefined;

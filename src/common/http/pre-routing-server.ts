@@ -7,6 +7,7 @@ import { wasAnsweredOnSocket } from './client-error';
 import { preparedEnvelope, writeEarlyAnswer } from './early-answer';
 import { attachExchange, Exchange, exchangeOf } from './exchange';
 import { InFlightList } from './in-flight-list';
+import { PipelineLimit } from './pipeline-limit';
 import { declaresNonJsonBody } from './request-body';
 import { requestPath } from './request-target';
 import { TurnBatch } from './turn-batch';
@@ -54,6 +55,7 @@ export class PreRoutingServer {
   private done: ExchangeDoneHandler = () => undefined;
   private closing = false;
   private readonly inFlight = new InFlightList<Exchange>();
+  private readonly pipeline = new PipelineLimit<Exchange>();
   private server?: http.Server;
   /**
    * The one 'close' listener of every response, created once: it runs with the response as
@@ -63,6 +65,7 @@ export class PreRoutingServer {
 
   constructor() {
     const inFlight = this.inFlight;
+    const pipeline = this.pipeline;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     this.onResponseClose = function (this: ServerResponse) {
@@ -70,6 +73,7 @@ export class PreRoutingServer {
       if (exchange === undefined) return;
       inFlight.remove(exchange);
       exchange.response = undefined;
+      pipeline.done(this.req.socket, exchange);
       try {
         self.done(this.req, this, exchange);
       } catch (error) {
@@ -125,9 +129,9 @@ export class PreRoutingServer {
 
   /**
    * A request listener: the request is tracked at once (its start time, its place among those in
-   * flight), then offered to the pre-routing handler with the other requests of its turn
-   * (turn-batch.ts) and handed to `next` unless that answered it, at once or when its promise
-   * settles.
+   * flight), then, when its connection has room (pipeline-limit.ts), offered to the pre-routing
+   * handler with the other requests of its turn (turn-batch.ts) and handed to `next` unless that
+   * answered it, at once or when its promise settles.
    */
   private offer(next: PlatformHandler): PlatformHandler {
     const batch = new TurnBatch<Exchange>(
@@ -137,7 +141,11 @@ export class PreRoutingServer {
         if (res !== undefined) this.failed(res, exchange, error);
       },
     );
-    return (req, res) => batch.add(this.track(req, res));
+    const start = (exchange: Exchange): void => batch.add(exchange);
+    return (req, res) => {
+      const exchange = this.track(req, res);
+      if (this.pipeline.admit(req.socket, exchange, start)) batch.add(exchange);
+    };
   }
 
   private dispatch(exchange: Exchange, next: PlatformHandler): void {
