@@ -2,13 +2,13 @@ import { INestApplication } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { hasJsonBody, readJsonBody } from '../../common/body/json-body.reader';
+import { readJsonBody } from '../../common/body/json-body.reader';
 import { recordErrorReason } from '../../common/error-envelope';
 import { ErrorMessages } from '../../common/error-messages';
 import { exchangeOf } from '../../common/http/exchange';
 import { JSON_CONTENT_TYPE } from '../../common/http/fixed-header-lines';
 import { requestPath } from '../../common/http/request-target';
-import { routeOf } from '../../cors/cors-http';
+import { readsJsonBody } from '../../common/middleware/json-body.middleware';
 import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing-server';
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
 import type { HttpPlatform, PlatformSetup } from '../http-platform';
@@ -125,8 +125,8 @@ export const fastifyPlatform: HttpPlatform = {
     // left unread (routes that need JSON answer 415 through RequireJsonGuard).
     fastify.addContentTypeParser('*', (request, _payload, done) => {
       const req = request.raw;
-      // As on Express: an unknown route's 404 needs no body, so it is never read.
-      if (!hasJsonBody(req) || routeOf(req) === undefined) {
+      // The same rule as on Express (Fastify itself never parses a GET or HEAD body).
+      if (!readsJsonBody(req)) {
         done(null, undefined);
         return;
       }
