@@ -128,6 +128,40 @@ describe('protocol edges (e2e)', () => {
     },
   );
 
+  it.each([
+    ['POST', '/gr%65et'],
+    ['POST', '/%67reet'],
+    ['GET', '/health/%6Cive'],
+    ['GET', '/greet/%6Canguages'],
+  ])(
+    "%s %s: a path is matched as sent, not decoded, so an encoded letter is the router's 404",
+    async (method, path) => {
+      const body = JSON.stringify({ name: 'Ann' });
+      const res = await rawRequest(
+        server.url,
+        head([
+          `${method} ${path} HTTP/1.1`,
+          'Host: h',
+          `Origin: ${APP_ORIGIN}`,
+          'Content-Type: application/json',
+          `Content-Length: ${method === 'POST' ? body.length : 0}`,
+          'Connection: close',
+        ]),
+        method === 'POST' ? body : '',
+      );
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body)).toEqual({ statusCode: 404, error: `Cannot ${method} ${path}` });
+    },
+  );
+
+  it('a percent-encoded query is left alone', async () => {
+    const res = await request(server.url)
+      .get('/greet/languages?q=a%20b%25')
+      .set('Origin', APP_ORIGIN)
+      .expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+
   it('an answer given while the body is still coming (a GET with an endless body) closes the connection', async () => {
     const { hostname, port } = new URL(server.url);
     const outcome = await new Promise<{ received: string; closedAfterMs: number }>((resolve) => {

@@ -13,6 +13,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { recordErrorReason } from '../error-envelope';
 import { ErrorMessages } from '../error-messages';
 import { answerAheadOfBody } from '../http/request-body';
+import { exchangeOf } from '../http/exchange';
 import { requestPath } from '../http/request-target';
 import { requestIdOf } from '../request-id';
 
@@ -43,9 +44,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     }
     const res = nodeResponse(response as object);
     if (isRouterNotFound(exception, res)) {
+      // The path as sent, read before routing (Fastify routes a rewritten one, fastify-platform.ts).
       envelope.error = ErrorMessages.routeNotFound(
         res.req.method ?? 'GET',
-        requestPath(res.req) ?? '/',
+        exchangeOf(res)?.path ?? requestPath(res.req) ?? '/',
       );
     }
     recordErrorReason(res, envelope.error);

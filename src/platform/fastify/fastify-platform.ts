@@ -35,6 +35,25 @@ export function dropUnparseableContentType(req: IncomingMessage): void {
   if (!FastifyContentType.from(type).isValid) delete req.headers['content-type'];
 }
 
+/**
+ * Fastify's router (find-my-way) decodes `%XX` in a path before it matches routes; Express's, and
+ * the CORS route table, match the path as sent, so `/gr%65et` is the router's 404 there, while
+ * Fastify ran the /greet handler with a body the service had not read for it (`/greet` was not
+ * the request's route before routing): 400 `Missing request body`. Each `%` of the path becomes
+ * `%25`, which find-my-way decodes back to the `%` that was sent: Fastify then matches what
+ * Express matches (every route here is a fixed path). The query is left alone; the access log and
+ * the 404's message use the path read before this (the exchange's).
+ */
+export function matchPercentLiterally(req: IncomingMessage): void {
+  const url = req.url ?? '';
+  const percent = url.indexOf('%');
+  if (percent === -1) return;
+  const query = url.indexOf('?');
+  if (query !== -1 && query < percent) return;
+  const end = query === -1 ? url.length : query;
+  req.url = url.slice(0, end).replaceAll('%', '%25') + url.slice(end);
+}
+
 /** Fastify on the pre-routing server (its `serverFactory`): Fastify only sees what passed. */
 class PreRoutingFastifyAdapter extends FastifyAdapter {
   constructor(private readonly preRouting: PreRoutingServer) {
@@ -42,6 +61,7 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
       serverFactory: (handler: PlatformHandler) =>
         preRouting.create((req, res) => {
           dropUnparseableContentType(req);
+          matchPercentLiterally(req);
           handler(req, res);
         }),
       // While the service drains (SIGTERM), a request already read on an open connection is
@@ -57,7 +77,7 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
         const message = notFound
           ? ErrorMessages.routeNotFound(
               request.raw.method ?? 'GET',
-              requestPath(request.raw) ?? '/',
+              exchangeOf(reply.raw)?.path ?? requestPath(request.raw) ?? '/',
             )
           : ErrorMessages.badRequest;
         recordErrorReason(reply.raw, message);
