@@ -21,6 +21,7 @@ import { clientAddress } from './common/http/client-address';
 import { declaresMoreThan } from './common/http/request-body';
 import { hasBadHost } from './common/http/request-target';
 import { RequestValidationPipe } from './common/pipes/request-validation.pipe';
+import { readsJsonBody } from './common/middleware/json-body.middleware';
 import { AppConfig, appConfig } from './config/app.config';
 import { CorsRequestHandler } from './cors/cors-request.handler';
 import { setupOpenApi } from './docs/openapi';
@@ -89,6 +90,7 @@ export async function configureApp<T extends INestApplication>(
     if (recordMetrics) metrics.parserError(answer.status);
   };
   if (recordMetrics) metrics.countActiveWith(() => adapter.inFlightCount);
+  adapter.setBodyInvitation(readsJsonBody);
   answerClientErrors(server, closer, answered);
   answerConnect(server, closer, answered);
   const badRequest = preparedEnvelope(400, ErrorMessages.badRequest);

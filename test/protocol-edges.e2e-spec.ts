@@ -271,6 +271,25 @@ describe('protocol edges (e2e)', () => {
       expect(answer).not.toContain('100 Continue');
     });
 
+    it.each([
+      ['a body that is not JSON: 415', 'POST /greet HTTP/1.1', 'text/plain', 415],
+      ["an unknown path: the router's 404", 'POST /nowhere HTTP/1.1', 'application/json', 404],
+      ['a GET, whose body is never read', 'GET /greet/languages HTTP/1.1', 'application/json', 200],
+    ])('%s, and no invitation to send a body it would not read', async (_c, line, type, status) => {
+      const answer = await expectContinue(server.url, [
+        line,
+        'Host: h',
+        `Origin: ${APP_ORIGIN}`,
+        `Content-Type: ${type}`,
+        'Content-Length: 14',
+        'Expect: 100-continue',
+      ]);
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(answer).not.toContain('100 Continue');
+      // The body was never sent: the connection cannot be used for another request.
+      expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    });
+
     it('an allowed request is told to continue, then answered', async () => {
       const body = '{"name":"Bob"}';
       const answer = await expectContinue(server.url, post(APP_ORIGIN, body.length), body);

@@ -52,6 +52,7 @@ export type PlatformHandler = (req: IncomingMessage, res: ServerResponse) => voi
 export class PreRoutingServer {
   private readonly logger = new Logger('PreRouting');
   private preRouting: PreRoutingHandler = () => false;
+  private invitesBody: (req: IncomingMessage) => boolean = () => true;
   private done: ExchangeDoneHandler = () => undefined;
   private closing = false;
   private readonly inFlight = new InFlightList<Exchange>();
@@ -97,6 +98,15 @@ export class PreRoutingServer {
     this.preRouting = handler;
   }
 
+  /**
+   * Which requests that passed pre-routing get `100 Continue`: those whose body the platform
+   * will read. Any other is answered without inviting a body it would not read (a 415, the
+   * router's 404), and its connection closes as for any unread body.
+   */
+  setBodyInvitation(invites: (req: IncomingMessage) => boolean): void {
+    this.invitesBody = invites;
+  }
+
   /** What to do when a response is done (the access line, the metrics). */
   onExchangeDone(handler: ExchangeDoneHandler): void {
     this.done = handler;
@@ -107,11 +117,11 @@ export class PreRoutingServer {
     const server = http.createServer({ requireHostHeader: false }, this.offer(platform));
     // `Expect: 100-continue` invites the body. Node would send the 100 before any handler runs;
     // here CORS, the 405, the body limit and the rate limit decide first, and only a request
-    // they let through is told to continue.
+    // they let through, whose body the platform will read, is told to continue.
     server.on(
       'checkContinue',
       this.offer((req, res) => {
-        res.writeContinue();
+        if (this.invitesBody(req)) res.writeContinue();
         platform(req, res);
       }),
     );
