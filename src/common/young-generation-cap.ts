@@ -35,7 +35,9 @@ function newSpaceBytes(): number {
  * its heap (`setFlagsFromString('--max-semi-space-size=…')` then changes nothing), but the growth
  * factor is read at every resize: after each scavenge this sets it to 1 (no growth) once the new
  * space has reached the cap, and back to V8's default if V8 has since shrunk it (idle periods), so
- * the young generation ends where the flag would have put it.
+ * the young generation ends where the flag would have put it. The observer runs between turns
+ * of the event loop, so a single turn that allocates more than a semi-space can let V8 grow once
+ * more first; a server's turns (one batch of requests) allocate far less.
  *
  * Returns whether it installed the cap (false when the launcher set the size itself).
  */
