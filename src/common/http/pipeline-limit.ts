@@ -73,7 +73,7 @@ export class PipelineLimit<T extends Waiting> {
       turns = new ConnectionTurns<T>();
       httpSocket[CONNECTION] = turns;
     }
-    if (turns.active < this.maxActive && turns.head === turns.queue.length) {
+    if (turns.active < this.maxActive && turns.waitingCount === 0) {
       turns.active++;
       return true;
     }
@@ -99,7 +99,7 @@ export class PipelineLimit<T extends Waiting> {
     const turns = httpSocket[CONNECTION] as ConnectionTurns<T> | undefined;
     if (turns === undefined) return;
     turns.active--;
-    if (turns.head === turns.queue.length) return;
+    if (turns.waitingCount === 0) return;
     if (socket.destroyed) {
       turns.queue.length = 0;
       turns.head = 0;
@@ -110,7 +110,7 @@ export class PipelineLimit<T extends Waiting> {
     // Not kept once started: the array lives as long as the connection.
     turns.queue[turns.head] = turns.queue[turns.head + 1] = undefined;
     turns.head += 2;
-    if (turns.head === turns.queue.length) {
+    if (turns.waitingCount === 0) {
       turns.queue.length = 0;
       turns.head = 0;
       resumeReading(httpSocket);

@@ -7,7 +7,6 @@ import { recordErrorReason } from '../../common/error-envelope';
 import { ErrorMessages } from '../../common/error-messages';
 import { exchangeOf } from '../../common/http/exchange';
 import { JSON_CONTENT_TYPE } from '../../common/http/fixed-header-lines';
-import { requestPath } from '../../common/http/request-target';
 import { readsJsonBody } from '../../common/middleware/json-body.middleware';
 import { PlatformHandler, PreRoutingServer } from '../../common/http/pre-routing-server';
 import { mustCloseAfterEarlyAnswer } from '../../common/http/request-body';
@@ -68,23 +67,16 @@ class PreRoutingFastifyAdapter extends FastifyAdapter {
       // served, as on Express, and /health/ready answers its own 503 envelope; Fastify's default
       // would answer both with its own bare 503.
       return503OnClosing: false,
-      // A path Fastify cannot decode (`/greet%`): Fastify would answer its own 400 body, quoting
-      // the target, query included; Express routes it and answers the router's 404. The same
-      // 404 envelope here, worded as the error filter words it.
-      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-        const notFound = error.code === 'FST_ERR_BAD_URL';
-        const status = notFound ? 404 : 400;
-        const message = notFound
-          ? ErrorMessages.routeNotFound(
-              request.raw.method ?? 'GET',
-              exchangeOf(reply.raw)?.path ?? requestPath(request.raw) ?? '/',
-            )
-          : ErrorMessages.badRequest;
-        recordErrorReason(reply.raw, message);
+      // Fastify's own errors before routing would be its own 400 body quoting the target, query
+      // included. A path it cannot decode (`/greet%`), the one such error a request could cause,
+      // no longer reaches it (matchPercentLiterally leaves every path decodable, and routes it to
+      // the router's 404 as on Express); anything else gets the contract's 400 envelope.
+      frameworkErrors: (_error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        recordErrorReason(reply.raw, ErrorMessages.badRequest);
         void reply
-          .code(status)
+          .code(400)
           .type(JSON_CONTENT_TYPE)
-          .send(JSON.stringify({ statusCode: status, error: message }));
+          .send(JSON.stringify({ statusCode: 400, error: ErrorMessages.badRequest }));
       },
       // Routed like Express and like the CORS route table: case-insensitive, one trailing slash
       // ignored.
