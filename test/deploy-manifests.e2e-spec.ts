@@ -303,11 +303,12 @@ describe('Dockerfile', () => {
     expect(cmds).toHaveLength(1);
     // The image runs the service as `npm start` does, Node flags included (the benchmark starts
     // it from that script, so what is measured is what ships).
-    const startScript = (
-      JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-        scripts: Record<string, string>;
-      }
-    ).scripts.start;
+    const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const startScript = scripts.start;
+    // `start:prod` is the same command without the build (prestart): the flags must not drift.
+    expect(scripts['start:prod']).toBe(startScript);
     expect(startScript).toMatch(/^node (--[a-z-]+(=\S+)? )*dist\/main\.js$/);
     // What the memory figures rest on (docs/performance.md): the young generation's cap, and
     // optimizing compiles on the main thread (~25 MiB less resident under load).
